@@ -1,0 +1,207 @@
+"""Annotated sentences: loading and validating JSON Lines annotation files, near-duplicate
+detection, and the split by group that keeps whole conflicts out of training.
+
+One record per line::
+
+    {"text": "...", "label": "denial", "lang": "fr", "group": "russia-ukraine",
+     "also": ["accusation"], "note": "rule 1", "hard": true, "doc": "000_...", "index": 3}
+
+``text``, ``label``, ``lang`` and ``group`` are required; the rest is optional. Every problem of
+every file is collected and raised at once as :class:`stance.AnnotationError`, with file and
+line, so that nothing is trained on a corpus that fails validation.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .errors import AnnotationError
+from .labels import LABELS, STANCE_LABELS
+from .text import fold, shingles, similar_pairs
+
+REQUIRED = ("text", "label", "lang", "group")
+OPTIONAL = {"also": list, "note": str, "hard": bool, "doc": str, "index": int, "id": str}
+NEAR_DUPLICATE_JACCARD = 0.7
+"""Two sentences are near duplicates when the Jaccard similarity of their sets of word
+bigrams (accents, case and punctuation removed) is at least this."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One annotated sentence and where it came from."""
+
+    text: str
+    label: str
+    lang: str
+    group: str
+    also: tuple[str, ...] = ()
+    note: str = ""
+    hard: bool = False
+    doc: str | None = None
+    index: int | None = None
+    source: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["also"] = list(self.also)
+        for k in ("source", "line"):
+            d.pop(k)
+        return {k: v for k, v in d.items() if v not in (None, "", ())}
+
+
+def annotation_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+    """Expand files and folders (every ``*.jsonl`` below them, sorted) into a list of files."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(p.rglob("*.jsonl")))
+        else:
+            out.append(p)
+    return out
+
+
+def _check_record(obj: object, where: str, line: int, problems: list) -> Record | None:
+    def bad(msg: str) -> None:
+        problems.append((where, line, msg))
+
+    if not isinstance(obj, dict):
+        bad(f"expected a JSON object, got {type(obj).__name__}")
+        return None
+    missing = [k for k in REQUIRED if k not in obj]
+    if missing:
+        bad(f"missing field(s) {', '.join(missing)}")
+        return None
+    ok = True
+    for k in REQUIRED:
+        if not isinstance(obj[k], str):
+            bad(f"field {k!r} must be a string, got {type(obj[k]).__name__}")
+            ok = False
+    if not ok:
+        return None
+    if not obj["text"].strip():
+        bad("empty or whitespace-only text")
+        ok = False
+    if obj["label"] not in LABELS:
+        bad(f"unknown label {obj['label']!r} (expected one of {', '.join(LABELS)})")
+        ok = False
+    if not obj["lang"].strip() or not obj["group"].strip():
+        bad("empty lang or group")
+        ok = False
+    for k, typ in OPTIONAL.items():
+        if k in obj and obj[k] is not None and not isinstance(obj[k], typ):
+            bad(f"field {k!r} must be {typ.__name__}, got {type(obj[k]).__name__}")
+            ok = False
+    also = obj.get("also") or []
+    if isinstance(also, list):
+        wrong = [a for a in also if a not in STANCE_LABELS]
+        if wrong:
+            bad(f"'also' holds {wrong}; secondary labels come from {', '.join(STANCE_LABELS)}")
+            ok = False
+    if not ok:
+        return None
+    return Record(text=obj["text"], label=obj["label"], lang=obj["lang"], group=obj["group"],
+                  also=tuple(also), note=obj.get("note") or "", hard=bool(obj.get("hard")),
+                  doc=obj.get("doc"), index=obj.get("index"), source=where, line=line)
+
+
+def load_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike],
+                     allow_duplicates: bool = False) -> list[Record]:
+    """Read and validate annotation files (or folders of ``*.jsonl``); return their records.
+
+    Raises :class:`stance.AnnotationError` listing every problem by file and line: invalid
+    UTF-8 or JSON, a missing field, an unknown label, empty text, or the same text twice
+    (with two labels always; with the same label unless ``allow_duplicates``).
+    """
+    files = annotation_files(paths)
+    problems: list[tuple[str, int, str]] = []
+    records: list[Record] = []
+    if not files:
+        raise AnnotationError([(str(paths), 0, "no annotation file found")])
+    for path in files:
+        where = str(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append((where, 0, f"cannot read file: {exc.strerror or exc}"))
+            continue
+        for n, line in enumerate(raw.splitlines(), start=1):
+            try:
+                text = line.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append((where, n, f"not UTF-8 ({exc.reason} at byte {exc.start})"))
+                continue
+            if not text.strip():
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                problems.append((where, n, f"invalid JSON: {exc.msg} (column {exc.colno})"))
+                continue
+            rec = _check_record(obj, where, n, problems)
+            if rec is not None:
+                records.append(rec)
+    seen: dict[str, Record] = {}
+    for rec in records:
+        key = fold(rec.text)
+        first = seen.setdefault(key, rec)
+        if first is rec:
+            continue
+        if first.label != rec.label:
+            problems.append((rec.source, rec.line, f"same text as {first.source}:{first.line} but "
+                             f"labelled {rec.label!r} there {first.label!r}"))
+        elif not allow_duplicates:
+            problems.append((rec.source, rec.line, f"duplicate of {first.source}:{first.line}"))
+    if problems:
+        raise AnnotationError(problems)
+    return records
+
+
+def near_duplicates(records: Sequence[Record], threshold: float = NEAR_DUPLICATE_JACCARD
+                    ) -> list[tuple[Record, Record, float]]:
+    """Pairs of records whose word-bigram Jaccard similarity is at least ``threshold``."""
+    sets = [shingles(r.text, 2) for r in records]
+    return [(records[i], records[j], sim) for i, j, sim in similar_pairs(sets, threshold)]
+
+
+def split_by_group(records: Sequence[Record], heldout: Iterable[str]
+                   ) -> tuple[list[Record], list[Record]]:
+    """Records of the groups not in ``heldout`` (for training) and of those in it (for testing)."""
+    heldout = set(heldout)
+    unknown = heldout - {r.group for r in records}
+    if unknown:
+        raise ValueError(f"held-out group(s) not in the corpus: {sorted(unknown)}")
+    train = [r for r in records if r.group not in heldout]
+    test = [r for r in records if r.group in heldout]
+    return train, test
+
+
+def corpus_digest(records: Sequence[Record]) -> str:
+    """SHA-256 of the records' text, label, language and group, in order: the training data's id."""
+    h = hashlib.sha256()
+    for r in records:
+        h.update(json.dumps([r.text, r.label, r.lang, r.group], ensure_ascii=False).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def counts(records: Sequence[Record]) -> dict[str, dict[str, int]]:
+    """Counts by label, language, group, label x language, and hard cases."""
+    return {
+        "total": {"sentences": len(records), "hard": sum(r.hard for r in records),
+                  "groups": len({r.group for r in records})},
+        "label": dict(Counter(r.label for r in records).most_common()),
+        "lang": dict(Counter(r.lang for r in records).most_common()),
+        "label_lang": {f"{lab}/{lang}": c for (lab, lang), c in
+                       sorted(Counter((r.label, r.lang) for r in records).items())},
+        "group": dict(Counter(r.group for r in records).most_common()),
+    }

@@ -1,0 +1,24 @@
+"""The library's typed errors: each names the problem, and the file and line where there is one."""
+from __future__ import annotations
+
+
+class StanceError(Exception):
+    """Base class of every error ``stance`` raises on purpose."""
+
+
+class ModelError(StanceError):
+    """A model file that cannot be used: missing, truncated, tampered, or of another format."""
+
+
+class DocumentError(StanceError):
+    """A document that cannot be read: not UTF-8 text, binary, or not found."""
+
+
+class AnnotationError(StanceError):
+    """An annotation file with bad records; ``problems`` lists every one as (file, line, message)."""
+
+    def __init__(self, problems: list[tuple[str, int, str]]):
+        self.problems = problems
+        shown = "\n".join(f"{f}:{line}: {msg}" for f, line, msg in problems[:50])
+        more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        super().__init__(f"{len(problems)} problem(s) in the annotations:\n{shown}{more}")

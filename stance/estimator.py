@@ -1,0 +1,193 @@
+"""The scikit-learn estimator that trains stance models: tf-idf n-grams, multinomial logistic
+regression, and a temperature fitted on out-of-fold scores so that probabilities are calibrated.
+
+It imports scikit-learn, which inference never does: fit here, then :meth:`StanceClassifier.export`
+the fitted pipeline to a :class:`stance.model.Model` of plain arrays.
+"""
+from __future__ import annotations
+
+import platform
+from typing import Any, Sequence
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from .labels import LABELS
+from .model import MAX_ORDER, Model, _softmax, check_texts, no_evidence_proba
+from .text import Analyzer, tokenize
+
+
+def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
+    """The temperature T minimising the log-loss of softmax(scores / T) against class indices y."""
+    rows = np.arange(len(y))
+
+    def nll(log_t: float) -> float:
+        p = _softmax(scores / np.exp(log_t))
+        return float(-np.log(np.clip(p[rows, y], 1e-12, None)).mean())
+
+    res = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded", options={"xatol": 1e-6})
+    return float(np.exp(res.x))
+
+
+class StanceClassifier(ClassifierMixin, BaseEstimator):
+    """Tf-idf word (and optionally character) n-grams + logistic regression over the five labels.
+
+    Parameters are plain values, so the estimator clones and grid-searches like any other:
+    ``ngram_range`` (word n-grams), ``char_ngram_range`` (None to leave characters out),
+    ``min_df``, ``max_df``, ``sublinear_tf``, ``C``, ``class_weight`` and ``calibrate`` (fit a
+    softmax temperature on out-of-fold scores, grouped when ``fit`` is given ``groups``).
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2),
+                 char_ngram_range: tuple[int, int] | None = None, min_df: int = 1,
+                 max_df: float = 1.0, sublinear_tf: bool = True, C: float = 10.0,
+                 class_weight: str | None = "balanced", calibrate: bool = True,
+                 cv: int = 5, max_iter: int = 3000, tol: float = 1e-4):
+        self.ngram_range = ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.sublinear_tf = sublinear_tf
+        self.C = C
+        self.class_weight = class_weight
+        self.calibrate = calibrate
+        self.cv = cv
+        self.max_iter = max_iter
+        self.tol = tol
+
+    # ---------------------------------------------------------------- fitting
+    def _check_xy(self, X: Any, y: Any) -> tuple[list[str], np.ndarray]:
+        texts = check_texts(X, "fit")
+        labels = [str(v) for v in y]
+        if len(labels) != len(texts):
+            raise ValueError(f"fit() got {len(texts)} texts but {len(labels)} labels")
+        unknown = sorted(set(labels) - set(LABELS))
+        if unknown:
+            raise ValueError(f"unknown label(s) {unknown}; expected labels from {list(LABELS)}")
+        missing = [lab for lab in LABELS if lab not in labels]
+        if missing:
+            raise ValueError(f"no training example for label(s) {missing}: every label needs some")
+        if self.ngram_range[1] > MAX_ORDER or self.ngram_range[0] < 1:
+            raise ValueError(f"ngram_range must lie within (1, {MAX_ORDER}), got {self.ngram_range}")
+        return texts, np.array([LABELS.index(v) for v in labels])
+
+    def _pipeline(self) -> tuple[TfidfVectorizer, LogisticRegression]:
+        vec = TfidfVectorizer(analyzer=Analyzer(tuple(self.ngram_range),
+                                                None if self.char_ngram_range is None
+                                                else tuple(self.char_ngram_range)),
+                              min_df=self.min_df, max_df=self.max_df,
+                              sublinear_tf=self.sublinear_tf, lowercase=False, dtype=np.float64)
+        clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                 tol=self.tol)
+        return vec, clf
+
+    def fit(self, X: Sequence[str], y: Sequence[str], groups: Sequence[Any] | None = None
+            ) -> "StanceClassifier":
+        """Fit on texts ``X`` and labels ``y``; ``groups`` (e.g. conflicts) keep the calibration
+        folds honest: no group is both in a fold's training and scoring part."""
+        texts, yi = self._check_xy(X, y)
+        self.temperature_ = 1.0
+        if self.calibrate:
+            self.temperature_ = fit_temperature(self._oof_scores(texts, yi, groups), yi)
+        self.vectorizer_, self.classifier_ = self._pipeline()
+        Xt = self.vectorizer_.fit_transform(texts)
+        self.classifier_.fit(Xt, yi)
+        self.classes_ = np.array(LABELS)
+        self.n_features_ = Xt.shape[1]
+        return self
+
+    def _oof_scores(self, texts: list[str], y: np.ndarray, groups: Sequence[Any] | None) -> np.ndarray:
+        """Out-of-fold linear scores, for the temperature."""
+        if groups is not None and len(set(groups)) >= self.cv:
+            splits = GroupKFold(n_splits=self.cv).split(texts, y, groups)
+        else:
+            splits = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=0).split(texts, y)
+        scores = np.zeros((len(texts), len(LABELS)))
+        arr = np.array(texts, dtype=object)
+        for train, test in splits:
+            vec, clf = self._pipeline()
+            clf.fit(vec.fit_transform(arr[train]), y[train])
+            part = np.zeros((len(test), len(LABELS)))
+            part[:, clf.classes_] = clf.decision_function(vec.transform(arr[test]))
+            missing = np.setdiff1d(np.arange(len(LABELS)), clf.classes_)
+            part[:, missing] = -30.0
+            scores[test] = part
+        return scores
+
+    # ---------------------------------------------------------------- prediction
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities, columns in ``classes_`` (= :data:`stance.LABELS`) order."""
+        check_is_fitted(self, "classifier_")
+        texts = check_texts(X, "predict_proba")
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        Xt = self.vectorizer_.transform(texts)
+        proba = _softmax(self.classifier_.decision_function(Xt) / self.temperature_)
+        blank = np.diff(Xt.indptr) == 0
+        if blank.any():
+            has_tokens = np.array([bool(tokenize(t)) for t, b in zip(texts, blank) if b])
+            proba[blank] = no_evidence_proba(has_tokens, len(LABELS), LABELS.index("neutral"))
+        return proba
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        """The most probable label of each text."""
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    # ---------------------------------------------------------------- export
+    def export(self, card: dict[str, Any] | None = None) -> Model:
+        """The fitted pipeline as a :class:`stance.model.Model` of plain arrays (no pickle, no
+        scikit-learn needed to run it), with ``card`` merged into its model card."""
+        check_is_fitted(self, "classifier_")
+        vocab: dict[str, int] = self.vectorizer_.vocabulary_
+        words = {g: f for g, f in vocab.items() if not g.startswith("#")}
+        chars = {g: f for g, f in vocab.items() if g.startswith("#")}
+        token_list = sorted({t for g in words for t in g.split(" ")})
+        tok_id = {t: i for i, t in enumerate(token_list)}
+        base = max(len(token_list), 1)
+        arrays: dict[str, np.ndarray] = {}
+        order = self.ngram_range[1]
+        for n in range(1, order + 1):
+            keyed = []
+            for g, f in words.items():
+                parts = g.split(" ")
+                if len(parts) == n:
+                    key = 0
+                    for t in parts:
+                        key = key * base + tok_id[t]
+                    keyed.append((key, f))
+            keyed.sort()
+            arrays[f"keys{n}"] = np.array([k for k, _ in keyed], dtype=np.int64)
+            arrays[f"feats{n}"] = np.array([f for _, f in keyed], dtype=np.int32)
+        char_items = sorted(chars.items())
+        arrays["chars"] = np.array([g for g, _ in char_items], dtype=str)
+        arrays["char_feats"] = np.array([f for _, f in char_items], dtype=np.int32)
+        arrays["tokens"] = np.array(token_list, dtype=str)
+        arrays["order"] = np.array(order)
+        arrays["char_ngram_range"] = np.array(self.char_ngram_range or (), dtype=np.int64)
+        arrays["sublinear_tf"] = np.array(bool(self.sublinear_tf))
+        arrays["idf"] = self.vectorizer_.idf_.astype(np.float64)
+        coef = np.zeros((self.n_features_, len(LABELS)))
+        coef[:, self.classifier_.classes_] = self.classifier_.coef_.T
+        intercept = np.full(len(LABELS), -30.0)
+        intercept[self.classifier_.classes_] = self.classifier_.intercept_
+        arrays["coef"] = coef
+        arrays["intercept"] = intercept
+        arrays["temperature"] = np.array(self.temperature_)
+        arrays["labels"] = np.array(LABELS, dtype=str)
+        import sklearn
+        full_card = {
+            "labels": list(LABELS),
+            "hyperparameters": {k: (list(v) if isinstance(v, tuple) else v)
+                                for k, v in self.get_params().items()},
+            "temperature": self.temperature_,
+            "n_features": int(self.n_features_),
+            "versions": {"python": platform.python_version(), "numpy": np.__version__,
+                         "scikit-learn": sklearn.__version__},
+        }
+        full_card.update(card or {})
+        return Model(arrays, full_card)

@@ -1,0 +1,359 @@
+"""The fitted model as plain arrays, and the numpy-only inference that runs on them.
+
+A :class:`Model` holds what a fitted :class:`stance.StanceClassifier` computes with — token
+dictionary, n-gram keys, idf, coefficients, intercept, temperature — as numpy arrays saved in
+an ``.npz`` file loaded with ``allow_pickle=False``: loading runs no code from the file and
+gives the same answers whatever scikit-learn release is installed (none is needed). The
+model card travels inside the file, with a SHA-256 of the arrays that loading verifies.
+
+Inference is vectorised over a batch: texts are tokenised once, tokens become integer ids,
+n-grams become integer keys found by binary search, and tf-idf, l2 norm, the linear scores and
+the softmax are a handful of numpy calls whatever the batch size.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .errors import ModelError
+from .labels import LABELS
+from .text import TOKEN_RE, char_ngrams
+
+FORMAT_VERSION = 1
+"""Version of the ``.npz`` layout; a file of another version is refused with the reason."""
+
+MAX_ORDER = 3
+"""Longest word n-gram the integer keys support (token ids are packed base ``len(tokens)``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """The answer for one text: its label, the label's probability, and all five probabilities."""
+
+    label: str
+    confidence: float
+    probabilities: Mapping[str, float] = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"Prediction(label={self.label!r}, confidence={self.confidence:.3f})"
+
+
+def check_texts(texts: Iterable[Any], where: str) -> list[str]:
+    """Return ``texts`` as a list, or raise ``TypeError`` naming the first non-``str`` and its index."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{where}() expects an iterable of str, got a single {type(texts).__name__}")
+    out = list(texts)
+    for i, t in enumerate(out):
+        if not isinstance(t, str):
+            raise TypeError(f"{where}() expects str items, got {type(t).__name__} at position {i}")
+    return out
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def no_evidence_proba(has_tokens: np.ndarray, n_classes: int, neutral: int) -> np.ndarray:
+    """Probabilities for texts with no known n-gram: one-hot ``neutral`` if the text has no
+    letters at all (nothing to read), uniform if it has words the model never saw (don't know)."""
+    out = np.full((len(has_tokens), n_classes), 1.0 / n_classes)
+    out[~has_tokens] = 0.0
+    out[~has_tokens, neutral] = 1.0
+    return out
+
+
+class Model:
+    """A fitted stance model in plain arrays; use :func:`load_model` or
+    :meth:`stance.StanceClassifier.export` to get one."""
+
+    def __init__(self, arrays: Mapping[str, np.ndarray], card: Mapping[str, Any]):
+        self.card: dict[str, Any] = dict(card)
+        self.labels: tuple[str, ...] = tuple(str(x) for x in arrays["labels"])
+        if self.labels != LABELS:
+            raise ModelError(f"model labels {list(self.labels)} are not stance's {list(LABELS)}")
+        self.idf = np.asarray(arrays["idf"], dtype=np.float64)
+        self.coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)
+        self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
+        self.temperature = float(arrays["temperature"])
+        self.sublinear_tf = bool(arrays["sublinear_tf"])
+        self.tokens = arrays["tokens"]
+        self.order = int(arrays["order"])
+        self.keys = [np.asarray(arrays[f"keys{n}"], dtype=np.int64) for n in range(1, self.order + 1)]
+        self.feats = [np.asarray(arrays[f"feats{n}"], dtype=np.int64) for n in range(1, self.order + 1)]
+        cr = arrays["char_ngram_range"]
+        self.char_ngram_range: tuple[int, int] | None = (int(cr[0]), int(cr[1])) if len(cr) else None
+        self.char_vocab: dict[str, int] = {
+            str(s): int(f) for s, f in zip(arrays["chars"], arrays["char_feats"])}
+        self._arrays = {k: np.asarray(v) for k, v in arrays.items()}
+        self._token_id: dict[str, int] = {str(t): i for i, t in enumerate(self.tokens)}
+        n_tok = len(self.tokens)
+        # unigram feature of each token id, -1 when the token is only part of longer n-grams
+        self._unigram = np.full(n_tok + 1, -1, dtype=np.int64)
+        if self.order >= 1 and len(self.keys[0]):
+            self._unigram[self.keys[0]] = self.feats[0]
+        self._base = max(n_tok, 1)
+        self._neutral = self.labels.index("neutral")
+        n_features, n_classes = self.coef.shape
+        if self.idf.shape != (n_features,) or self.intercept.shape != (n_classes,):
+            raise ModelError("model arrays have inconsistent shapes (idf, coef, intercept)")
+
+    # ------------------------------------------------------------------ features
+    def _token_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
+        """Token ids of all texts, flattened (-1 for unknown tokens), the token count of each,
+        and the tokens themselves."""
+        toks = [TOKEN_RE.findall(unicodedata.normalize("NFC", t).lower()) for t in texts]
+        lengths = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
+        get = self._token_id.get
+        ids = np.fromiter((get(w, -1) for w in chain.from_iterable(toks)), dtype=np.int64,
+                          count=int(lengths.sum()))
+        return ids, lengths, toks
+
+    def _occurrences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (document, feature) occurrence in ``texts``, and which texts have any token."""
+        ids, lengths, toks = self._token_ids(texts)
+        doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        docs, feats = [], []
+        f1 = self._unigram[ids]  # ids == -1 indexes the sentinel slot, which is -1
+        keep = f1 >= 0
+        docs.append(doc[keep])
+        feats.append(f1[keep])
+        for n in range(2, self.order + 1):
+            m = len(ids) - n + 1
+            if m <= 0 or not len(self.keys[n - 1]):
+                continue
+            valid = doc[:m] == doc[n - 1:]
+            key = np.zeros(m, dtype=np.int64)
+            for j in range(n):
+                part = ids[j:j + m]
+                valid &= part >= 0
+                key = key * self._base + part
+            key, d = key[valid], doc[:m][valid]
+            keys, fts = self.keys[n - 1], self.feats[n - 1]
+            pos = np.searchsorted(keys, key)
+            pos[pos == len(keys)] = 0
+            hit = keys[pos] == key
+            docs.append(d[hit])
+            feats.append(fts[pos[hit]])
+        if self.char_ngram_range is not None:
+            get = self.char_vocab.get
+            for i, words in enumerate(toks):
+                fs = [f for f in map(get, char_ngrams(words, self.char_ngram_range)) if f is not None]
+                docs.append(np.full(len(fs), i, dtype=np.int64))
+                feats.append(np.asarray(fs, dtype=np.int64))
+        return np.concatenate(docs), np.concatenate(feats), lengths > 0
+
+    def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Sparse tf-idf rows as (document, feature, value) triples, l2-normalised per document,
+        plus which texts have any letter token."""
+        doc, feat, has_tokens = self._occurrences(texts)
+        n_features = len(self.idf)
+        uniq, counts = np.unique(doc * n_features + feat, return_counts=True)
+        doc, feat = np.divmod(uniq, n_features)
+        tf = counts.astype(np.float64)
+        if self.sublinear_tf:
+            tf = np.log(tf) + 1.0
+        val = tf * self.idf[feat]
+        norm = np.sqrt(np.bincount(doc, weights=val * val, minlength=len(texts)))
+        norm[norm == 0.0] = 1.0
+        val /= norm[doc]
+        return doc, feat, val, has_tokens
+
+    # ------------------------------------------------------------------ prediction
+    def decision_function(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Linear scores (before temperature) per text and class, which texts had any known
+        feature, and which had any letter token."""
+        doc, feat, val, has_tokens = self.transform(texts)
+        n = len(texts)
+        contrib = self.coef[feat] * val[:, None]
+        scores = np.empty((n, self.coef.shape[1]))
+        for c in range(scores.shape[1]):
+            scores[:, c] = np.bincount(doc, weights=contrib[:, c], minlength=n)
+        scores += self.intercept
+        has_features = np.bincount(doc, minlength=n) > 0
+        return scores, has_features, has_tokens
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape (n_texts, 5), columns in :data:`stance.LABELS` order."""
+        texts = check_texts(texts, "predict_proba")
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        scores, has_features, has_tokens = self.decision_function(texts)
+        proba = _softmax(scores / self.temperature)
+        if not has_features.all():
+            blank = ~has_features
+            proba[blank] = no_evidence_proba(has_tokens[blank], len(self.labels), self._neutral)
+        return proba
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        """The most probable label of each text."""
+        return [self.labels[i] for i in self.predict_proba(texts).argmax(axis=1)]
+
+    def classify_many(self, texts: Iterable[str]) -> list[Prediction]:
+        """A :class:`Prediction` per text, computed in one vectorised pass."""
+        texts = check_texts(texts, "classify_many")
+        proba = self.predict_proba(texts)
+        labels = self.labels
+        best = proba.argmax(axis=1)
+        out = []
+        for row, b in zip(proba.tolist(), best.tolist()):
+            out.append(Prediction(labels[b], row[b], MappingProxyType(dict(zip(labels, row)))))
+        return out
+
+    def classify(self, text: str) -> Prediction:
+        """The :class:`Prediction` for one text."""
+        if not isinstance(text, str):
+            raise TypeError(f"classify() expects str, got {type(text).__name__}")
+        return self.classify_many([text])[0]
+
+    # ------------------------------------------------------------------ explanation
+    def feature_names(self) -> list[str]:
+        """The n-gram of every feature column (word n-grams joined by a space, char n-grams ``#``-prefixed)."""
+        if not hasattr(self, "_names"):
+            names = [""] * len(self.idf)
+            toks = [str(t) for t in self.tokens]
+            base = self._base
+            for n, (keys, feats) in enumerate(zip(self.keys, self.feats), start=1):
+                for key, f in zip(keys.tolist(), feats.tolist()):
+                    parts = []
+                    for _ in range(n):
+                        key, t = divmod(key, base)
+                        parts.append(toks[t])
+                    names[f] = " ".join(reversed(parts))
+            for s, f in self.char_vocab.items():
+                names[f] = s
+            self._names = names
+        return self._names
+
+    def explain(self, text: str, top: int = 10, label: str | None = None) -> list[tuple[str, float]]:
+        """The n-grams of ``text`` that pushed ``label`` (default: the predicted one) hardest,
+        as (n-gram, contribution to the label's logit) pairs, strongest first."""
+        if not isinstance(text, str):
+            raise TypeError(f"explain() expects str, got {type(text).__name__}")
+        if label is None:
+            label = self.classify(text).label
+        if label not in self.labels:
+            raise ValueError(f"unknown label {label!r}; expected one of {list(self.labels)}")
+        c = self.labels.index(label)
+        _, feat, val, _ = self.transform([text])
+        weight = val * self.coef[feat, c] / self.temperature
+        names = self.feature_names()
+        order = np.argsort(-weight, kind="stable")[:max(int(top), 0)]
+        return [(names[feat[i]], float(weight[i])) for i in order]
+
+    def top_features(self, label: str, top: int = 20) -> list[tuple[str, float]]:
+        """The n-grams with the largest coefficient for ``label`` over the whole vocabulary."""
+        c = self.labels.index(label)
+        w = self.coef[:, c]
+        order = np.argsort(-w, kind="stable")[:top]
+        names = self.feature_names()
+        return [(names[i], float(w[i])) for i in order]
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the model (``.npz``) and a readable copy of its card (``.card.json``) atomically."""
+        path = Path(path)
+        arrays = dict(self._arrays)
+        card = dict(self.card, format_version=FORMAT_VERSION, arrays_sha256=arrays_digest(arrays))
+        arrays["card"] = np.frombuffer(json.dumps(card, sort_keys=True).encode(), dtype=np.uint8)
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)
+        atomic_write(path, buf.getvalue())
+        atomic_write(card_path(path), (json.dumps(card, indent=2, sort_keys=True) + "\n").encode())
+        self.card = card
+        return path
+
+    def __repr__(self) -> str:
+        return (f"Model({len(self.idf)} features, order={self.order}, "
+                f"char_ngram_range={self.char_ngram_range}, "
+                f"data={self.card.get('trained_on', {}).get('sha256', '?')[:12]})")
+
+
+def card_path(path: str | os.PathLike) -> Path:
+    """Where the human-readable card of the model at ``path`` lives."""
+    path = Path(path)
+    return path.with_name(path.name.removesuffix(".npz") + ".card.json")
+
+
+def arrays_digest(arrays: Mapping[str, np.ndarray]) -> str:
+    """SHA-256 over every array's name, dtype, shape and bytes, in name order."""
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        if name == "card":
+            continue
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o644)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def load_model(path: str | os.PathLike) -> Model:
+    """Load a model saved by :meth:`Model.save`, verifying its format, labels and checksum.
+
+    Raises :class:`stance.ModelError` naming the problem; never unpickles anything.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except Exception as exc:  # zipfile, zlib, ValueError on object arrays ...
+        raise ModelError(f"{path}: not a readable stance model ({type(exc).__name__}: {exc})") from None
+    if "card" not in arrays:
+        raise ModelError(f"{path}: not a stance model (no model card inside)")
+    try:
+        card = json.loads(arrays.pop("card").tobytes().decode())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: the model card inside is corrupt ({exc})") from None
+    version = card.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelError(f"{path}: model format version {version!r}, this stance reads {FORMAT_VERSION}")
+    if card.get("labels") != list(LABELS):
+        raise ModelError(f"{path}: model built for labels {card.get('labels')}, stance uses {list(LABELS)}")
+    if arrays_digest(arrays) != card.get("arrays_sha256"):
+        raise ModelError(f"{path}: the arrays do not match the SHA-256 in the model card (file altered?)")
+    side = card_path(path)
+    if side.is_file():
+        try:
+            side_card = json.loads(side.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{side}: unreadable model card ({exc})") from None
+        if side_card.get("arrays_sha256") != card["arrays_sha256"]:
+            raise ModelError(f"{side}: this card belongs to another model than {path.name}")
+    try:
+        return Model(arrays, card)
+    except KeyError as exc:
+        raise ModelError(f"{path}: model is missing the array {exc}") from None

@@ -1,0 +1,148 @@
+"""Sentence splitting for French and English wire copy, keeping each sentence's offsets.
+
+A rule-based splitter written for news: it does not split after titles ("M. Lavrov", "Mme",
+"gén.", "Dr.", "Lt. Gen."), initials ("George W. Bush", "J.-Y. Le Drian"), numbers ("13.000",
+"art. 5", "7 déc.") or inside URLs, and it splits after a closing « » or quote when a new
+sentence follows. Ambiguous endings ("U.S.", "etc.", "Inc.") split only before a word that
+typically starts a sentence. A line break ends a sentence unless the next line continues in
+lower case; a blank line always does. Every sentence is a slice ``text[start:end]``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence and its position: ``document_text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+
+
+# abbreviations that are never the end of a sentence (titles, "e.g."): compared lower-cased
+_NEVER = {
+    "m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "me", "dr", "pr", "gén", "gal", "col",
+    "lt", "lieut", "cdt", "cmdt", "capt", "cpt", "sgt", "adj", "adm", "amb", "mr", "mrs", "ms",
+    "messrs", "gen", "sen", "sens", "rep", "reps", "gov", "govs", "prof", "rev", "st", "ste",
+    "hon", "pres", "supt", "insp", "maj", "brig", "cpl", "lt-col", "lt-gen", "vs", "v", "cf",
+    "e.g", "i.e", "c.-à-d", "c-à-d", "p.ex", "ex", "env", "approx", "av", "apr", "resp", "mt",
+    "ft", "sr", "fr",
+}
+# abbreviations that do not end a sentence before a number ("art. 5", "No. 10", "Jan. 6")
+_BEFORE_NUMBER = {
+    "no", "nos", "n°", "art", "arts", "al", "p", "pp", "vol", "ch", "chap", "fig", "éd", "ed",
+    "tab", "sect", "par", "réf", "ref", "op", "janv", "jan", "févr", "fév", "feb", "mar", "avr",
+    "aug", "juil", "sept", "sep", "oct", "nov", "déc", "dec", "n",
+}
+# endings that may or may not close a sentence: split only before a typical sentence start
+_AMBIGUOUS = {"etc", "inc", "corp", "ltd", "co", "jr", "bros", "plc", "llc", "a.m", "p.m", "cie",
+              "j.-c", "d.c"}
+# capitalised words that continue a noun phrase after "U.S.", "p.m.", "Inc." ...: no split
+_CONTINUES = {
+    "president", "army", "navy", "air", "secretary", "senate", "house", "congress", "department",
+    "state", "ambassador", "embassy", "envoy", "treasury", "forces", "force", "marines", "central",
+    "special", "national", "defense", "defence", "vice", "senator", "representative", "security",
+    "council", "general", "assembly", "mission", "officials", "military", "government", "troops",
+    "intelligence", "command", "court", "attorney", "navy", "coast", "guard", "trade", "commerce",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "local", "time",
+    "gmt", "utc", "et", "est", "edt", "pst", "cet", "eastern", "pacific", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "heure",
+    "secrétaire", "président", "armée", "conseil", "ambassade", "ambassadeur", "sénat",
+}
+_STARTERS = {
+    # English
+    "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these",
+    "those", "there", "but", "and", "in", "on", "at", "as", "after", "before", "meanwhile",
+    "however", "his", "her", "their", "its", "our", "officials", "when", "while", "if",
+    "some", "many", "no", "both", "earlier", "later", "last", "since", "under", "for",
+    # French
+    "le", "la", "les", "l", "un", "une", "des", "il", "elle", "ils", "elles", "on", "nous",
+    "ce", "cette", "ces", "cet", "mais", "et", "en", "dans", "selon", "pour", "par", "au",
+    "aux", "du", "de", "d", "lors", "après", "avant", "depuis", "son", "sa", "ses", "leur",
+    "leurs", "cela", "ceci", "si", "qu", "quant", "plusieurs", "aucun", "aucune", "jeudi",
+    "lundi", "mardi", "mercredi", "vendredi", "samedi", "dimanche", "vous", "je",
+}
+_TERMINAL = re.compile(r"(?:[.!?…]+)(?:[ \u00a0\u202f]?»|[”\"’)\]])*")
+_WORD_BEFORE = re.compile(r"(\S+)$")
+_FIRST_WORD = re.compile(r"[«“\"'(\[\u2014\u2013\-\s\u00a0\u202f]*([^\W_]+)")
+_INITIALS = re.compile(r"^(?:[A-ZÀ-Ý]\.?-)*[A-ZÀ-Ý]$")
+_ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
+_LINE = re.compile(r"[^\n]+")
+_ELISION = re.compile(r"['’]")
+
+
+def _ends_sentence(block: str, punct_start: int, punct: str, after: int) -> bool:
+    """Whether the punctuation ``punct`` at ``punct_start`` closes a sentence, given what follows."""
+    nxt = _FIRST_WORD.match(block, after)
+    if nxt is None:
+        return False
+    word = nxt.group(1)
+    first = word[0]
+    if first.islower():
+        return False
+    if "." not in punct[:1]:  # ! ? …: a capitalised word after it starts a sentence
+        return True
+    m = _WORD_BEFORE.search(block, 0, punct_start)
+    before = _ELISION.split(m.group(1).lstrip("(«\"“["))[-1] if m else ""
+    low = before.lower()
+    if not before:
+        return True
+    if first.isdigit():
+        return low not in _BEFORE_NUMBER and low not in _NEVER and not _ACRONYM.match(before)
+    if low in _AMBIGUOUS or _ACRONYM.match(before):
+        return word.lower() in _STARTERS or word.lower() not in _CONTINUES
+    if low in _NEVER or _INITIALS.match(before):
+        return False
+    if low in _BEFORE_NUMBER - {"n", "p", "no"}:
+        return word.lower() in _STARTERS
+    return True
+
+
+def _split_block(block: str, offset: int, out: list[Sentence]) -> None:
+    start = 0
+    for m in _TERMINAL.finditer(block):
+        end = m.end()
+        if end < len(block) and not block[end].isspace():
+            continue  # "13.000", "www.gouv.fr", "U.S.-led"
+        if end < len(block) and _ends_sentence(block, m.start(), m.group(), end):
+            _emit(block, start, end, offset, out)
+            start = end
+    _emit(block, start, len(block), offset, out)
+
+
+def _emit(block: str, start: int, end: int, offset: int, out: list[Sentence]) -> None:
+    piece = block[start:end]
+    stripped = piece.strip()
+    if stripped:
+        lead = len(piece) - len(piece.lstrip())
+        s = offset + start + lead
+        out.append(Sentence(stripped, s, s + len(stripped)))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences with their character offsets in ``text``."""
+    if not isinstance(text, str):
+        raise TypeError(f"split_sentences() expects str, got {type(text).__name__}")
+    out: list[Sentence] = []
+    block_start = None
+    prev_end = 0
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if not line.strip():
+            continue
+        gap = text[prev_end:m.start()]
+        continues = (block_start is not None and gap.count("\n") == 1
+                     and line.lstrip()[:1].islower())
+        if block_start is not None and not continues:
+            _split_block(text[block_start:prev_end], block_start, out)
+            block_start = None
+        if block_start is None:
+            block_start = m.start()
+        prev_end = m.end()
+    if block_start is not None:
+        _split_block(text[block_start:prev_end], block_start, out)
+    return out

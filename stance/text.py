@@ -1,0 +1,110 @@
+"""Text normalisation and the analyzer that turns a sentence into the model's n-grams.
+
+The same analyzer feeds scikit-learn at training time and the numpy fast path at inference,
+so the two see identical features. Tokens are runs of letters (digits and punctuation split
+them), lower-cased after Unicode NFC normalisation: typographic and straight apostrophes and
+quotes, non-breaking spaces and NFD accents therefore all give the same tokens
+(``l’Otan`` and ``l'Otan`` are both ``l`` + ``otan``), and elisions keep their negation
+signal (``n'a pas`` -> ``n a pas``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+TOKEN_RE = re.compile(r"[^\W\d_]+")
+"""A token: a maximal run of letters (any script)."""
+
+_QUOTES = {ord(c): '"' for c in "«»“”„‟″〝〞＂"}
+_QUOTES.update({ord(c): "'" for c in "’‘‚‛ʼ`´′＇"})
+_QUOTES.update({ord(c): " " for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u3000"})
+_QUOTES.update({ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"})
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` in NFC with typographic quotes, apostrophes and odd spaces made plain.
+
+    Offsets are not kept: use it for display and matching, not on a document whose
+    character positions matter.
+    """
+    return unicodedata.normalize("NFC", text).translate(_QUOTES)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased letter tokens of ``text`` (NFC), the unit every word n-gram is built from."""
+    return TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Callable turning a text into word n-grams (joined by a space) and, optionally, character
+    n-grams inside word boundaries (prefixed with ``#``), for scikit-learn's ``TfidfVectorizer``.
+
+    A frozen dataclass, so that it is picklable, comparable and clonable with its estimator.
+    """
+
+    ngram_range: tuple[int, int] = (1, 2)
+    char_ngram_range: tuple[int, int] | None = None
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = tokenize(text)
+        lo, hi = self.ngram_range
+        grams: list[str] = []
+        for n in range(lo, hi + 1):
+            if n == 1:
+                grams.extend(tokens)
+            else:
+                grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+        if self.char_ngram_range is not None:
+            grams.extend(char_ngrams(tokens, self.char_ngram_range))
+        return grams
+
+
+def char_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
+    """Character n-grams of each token padded with spaces, prefixed with ``#`` (as ``char_wb``)."""
+    lo, hi = ngram_range
+    out: list[str] = []
+    for tok in tokens:
+        padded = f" {tok} "
+        size = len(padded)
+        for n in range(lo, hi + 1):
+            if n > size:
+                break
+            out.extend("#" + padded[i:i + n] for i in range(size - n + 1))
+    return out
+
+
+def fold(text: str) -> str:
+    """Case-, accent-, punctuation- and spacing-insensitive form of a text, to find duplicates."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join(re.findall(r"\w+", "".join(c for c in text if not unicodedata.combining(c))))
+
+
+def shingles(text: str, n: int = 2) -> frozenset[str]:
+    """The set of word n-grams of ``text`` with case, accents and punctuation folded away."""
+    toks = fold(text).split()
+    if len(toks) < n:
+        return frozenset([" ".join(toks)]) if toks else frozenset()
+    return frozenset(" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1))
+
+
+def similar_pairs(sets: list[frozenset[str]], threshold: float) -> list[tuple[int, int, float]]:
+    """Index pairs (i < j) whose sets have a Jaccard similarity of at least ``threshold``,
+    found through an inverted index (only pairs that share an element are compared)."""
+    index: dict[str, list[int]] = {}
+    for i, s in enumerate(sets):
+        for g in s:
+            index.setdefault(g, []).append(i)
+    pairs = []
+    for i, s in enumerate(sets):
+        shared: dict[int, int] = {}
+        for g in s:
+            for j in index[g]:
+                if j > i:
+                    shared[j] = shared.get(j, 0) + 1
+        for j, c in shared.items():
+            sim = c / (len(s) + len(sets[j]) - c)
+            if sim >= threshold:
+                pairs.append((i, j, sim))
+    return pairs

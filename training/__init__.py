@@ -1,0 +1,1 @@
+"""The recipe that builds the model shipped in ``stance/data``."""
