@@ -18,7 +18,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from .labels import LABELS
-from .model import MAX_ORDER, Model, _softmax, check_texts, no_evidence_proba
+from .model import MAX_ORDER, Model, _softmax, best_index, check_texts, no_evidence_proba
 from .text import Analyzer, tokenize
 
 
@@ -136,7 +136,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         """The most probable label of each text."""
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        return self.classes_[best_index(self.predict_proba(X))]
 
     # ---------------------------------------------------------------- export
     def export(self, card: dict[str, Any] | None = None) -> Model:

@@ -67,6 +67,12 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return z
 
 
+def best_index(proba: np.ndarray) -> np.ndarray:
+    """Column of the most probable label per row; ties go to the later label in
+    :data:`stance.LABELS`, so a "don't know" (uniform) row is ``neutral``."""
+    return proba.shape[1] - 1 - proba[:, ::-1].argmax(axis=1)
+
+
 def no_evidence_proba(has_tokens: np.ndarray, n_classes: int, neutral: int) -> np.ndarray:
     """Probabilities for texts with no known n-gram: one-hot ``neutral`` if the text has no
     letters at all (nothing to read), uniform if it has words the model never saw (don't know)."""
@@ -200,14 +206,14 @@ class Model:
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         """The most probable label of each text."""
-        return [self.labels[i] for i in self.predict_proba(texts).argmax(axis=1)]
+        return [self.labels[i] for i in best_index(self.predict_proba(texts))]
 
     def classify_many(self, texts: Iterable[str]) -> list[Prediction]:
         """A :class:`Prediction` per text, computed in one vectorised pass."""
         texts = check_texts(texts, "classify_many")
         proba = self.predict_proba(texts)
         labels = self.labels
-        best = proba.argmax(axis=1)
+        best = best_index(proba)
         out = []
         for row, b in zip(proba.tolist(), best.tolist()):
             out.append(Prediction(labels[b], row[b], MappingProxyType(dict(zip(labels, row)))))

@@ -1,0 +1,292 @@
+"""The ``stance`` command: analyze documents, classify sentences, build a tension series, and
+train or evaluate models on annotation files.
+
+Exit codes: 0 on success, 1 on bad input (a one-line ``stance: error:`` on stderr), 2 on bad
+usage.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence, TextIO
+
+from . import __version__
+from .errors import AnnotationError, StanceError
+from .labels import LABELS
+
+DOC_SUFFIXES = {".txt", ".text", ".md"}
+
+
+class Progress:
+    """A one-line progress display on stderr, shown only when stderr is a terminal (or forced)."""
+
+    def __init__(self, total: int, label: str, enabled: bool | None = None):
+        self.total, self.label, self.done = total, label, 0
+        self.enabled = sys.stderr.isatty() and total > 1 if enabled is None else enabled
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        if self.enabled:
+            width = 30
+            filled = int(width * self.done / max(self.total, 1))
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                             f"{self.done}/{self.total}")
+            if self.done >= self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def expand_paths(paths: Sequence[str]) -> list[str]:
+    """Files as given, folders expanded to their documents (sorted), ``-`` kept for stdin."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if p == "-" or path.is_file():
+            out.append(p)
+        elif path.is_dir():
+            found = sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix in DOC_SUFFIXES)
+            if not found:
+                raise StanceError(f"{p}: folder holds no document (*.txt, *.md)")
+            out.extend(found)
+        else:
+            raise StanceError(f"{p}: no such file or folder")
+    return out
+
+
+def _load(model_path: str | None):
+    from . import default_model
+    from .model import load_model
+    return load_model(model_path) if model_path else default_model()
+
+
+def _read_all(paths: list[str]):
+    from .documents import read_document
+    for p in paths:
+        if p == "-":
+            yield read_document(sys.stdin.buffer.read())
+        else:
+            yield read_document(Path(p))
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for it in items:
+        batch.append(it)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def write_table(analysis, out: TextIO) -> None:
+    d = analysis.document
+    out.write(f"== {d.name}" + (f"  ({d.date})" if d.date else "") + f"  [{d.lang}]\n")
+    for i, s in enumerate(analysis.sentences):
+        out.write(f"{i:>3}  {s.label:<13}{s.confidence:>5.2f}  {s.tension:>+6.2f}  {_short(s.text, 90)}\n")
+    c = analysis.counts
+    out.write(f"tension {analysis.tension:+.2f}  intensity {analysis.intensity:.2f}  "
+              f"sentences {len(analysis.sentences)}  " +
+              " ".join(f"{lab}={c[lab]}" for lab in LABELS) + "\n\n")
+
+
+CSV_FIELDS = ["document", "date", "index", "start", "end", "label", "confidence", "tension",
+              *[f"p_{lab}" for lab in LABELS], "text"]
+
+
+def _csv_rows(analysis) -> Iterator[dict]:
+    d = analysis.document
+    for i, s in enumerate(analysis.sentences):
+        row = {"document": d.path or d.name, "date": d.date or "", "index": i, "start": s.start,
+               "end": s.end, "label": s.label, "confidence": round(s.confidence, 4),
+               "tension": round(s.tension, 4), "text": s.text}
+        row.update({f"p_{lab}": round(s.probabilities[lab], 4) for lab in LABELS})
+        yield row
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .tension import analyze_many
+    paths = expand_paths(args.paths)
+    model = _load(args.model)
+    out = sys.stdout
+    writer = None
+    if args.format == "csv":
+        writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+    if args.scheduler or args.workers:
+        from .distributed import analyze_paths
+        analyses: Iterable = analyze_paths(paths, scheduler=args.scheduler, workers=args.workers,
+                                           model_path=args.model, progress=True)
+    else:
+        progress = Progress(len(paths), "analyze")
+
+        def run() -> Iterator:
+            for batch in _chunks(_read_all(paths), 64):
+                for a in analyze_many(batch, model):
+                    yield a
+                progress.update(len(batch))
+        analyses = run()
+    docs = []
+    for a in analyses:
+        if args.format == "table":
+            write_table(a, out)
+        elif args.format == "jsonl":
+            out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+        elif args.format == "json":
+            docs.append(a.to_dict())
+        else:
+            writer.writerows(_csv_rows(a))
+    if args.format == "json":
+        json.dump(docs, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    texts = args.texts or [line.rstrip("\n") for line in sys.stdin]
+    texts = [t for t in texts if t.strip()]
+    preds = _load(args.model).classify_many(texts)
+    if args.format == "jsonl":
+        for t, p in zip(texts, preds):
+            sys.stdout.write(json.dumps({"text": t, "label": p.label,
+                                         "confidence": round(p.confidence, 4),
+                                         "probabilities": {k: round(v, 4) for k, v in
+                                                           p.probabilities.items()}},
+                                        ensure_ascii=False) + "\n")
+    else:
+        for t, p in zip(texts, preds):
+            sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t}\n")
+    return 0
+
+
+def cmd_series(args: argparse.Namespace) -> int:
+    import warnings
+
+    from .tension import tension_series
+    paths = expand_paths(args.paths)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        periods = tension_series(list(_read_all(paths)), by=args.by, model=_load(args.model))
+    for w in caught:
+        sys.stderr.write(f"stance: warning: {w.message}\n")
+    if args.format == "jsonl":
+        for p in periods:
+            sys.stdout.write(json.dumps(p.__dict__) + "\n")
+        return 0
+    sys.stdout.write(f"{'period':<10}{'tension':>9}{'95% low':>9}{'95% high':>9}{'docs':>6}"
+                     f"{'dups':>6}{'sentences':>11}{'intensity':>11}\n")
+    for p in periods:
+        sys.stdout.write(f"{p.period:<10}{p.tension:>+9.2f}{p.low:>+9.2f}{p.high:>+9.2f}"
+                         f"{p.documents:>6}{p.duplicates:>6}{p.sentences:>11}{p.intensity:>11.2f}\n")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .training import train
+    grid = None
+    if args.quick:
+        grid = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}
+    log = (lambda s: sys.stderr.write(s + "\n"))
+    train(args.data, args.out, heldout=args.heldout, grid=grid, folds=args.folds, log=log)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .baseline import KeywordBaseline
+    from .corpus import load_annotations
+    from .metrics import evaluate, format_report
+    records = load_annotations(args.data, allow_duplicates=True)
+    texts = [r.text for r in records]
+    gold = [r.label for r in records]
+    langs = [r.lang for r in records]
+    model = _load(args.model)
+    result = evaluate(gold, model.predict(texts), langs)
+    base = evaluate(gold, list(KeywordBaseline().predict(texts)), langs)
+    if args.format == "json":
+        json.dump({"model": result, "keyword_baseline": base}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_report(result, f"model on {args.data}") + "\n")
+        sys.stdout.write(format_report(base, "keyword baseline") + "\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="stance", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"stance {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    a = sub.add_parser("analyze", help="label every sentence of documents and give their tension",
+                       description="Label every sentence of documents (files, folders, or - for "
+                                   "stdin) and give each document's tension.")
+    a.add_argument("paths", nargs="+", metavar="PATH")
+    a.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
+    a.add_argument("--model", help="a model file (default: the shipped model)")
+    a.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs stance[dask])")
+    a.add_argument("--workers", type=int, help="run on a local Dask cluster of N workers")
+    a.set_defaults(func=cmd_analyze)
+
+    c = sub.add_parser("classify", help="label sentences given as arguments or as lines on stdin",
+                       description="Label sentences given as arguments, or one per line on stdin.")
+    c.add_argument("texts", nargs="*", metavar="TEXT")
+    c.add_argument("--format", choices=["tsv", "jsonl"], default="tsv")
+    c.add_argument("--model", help="a model file (default: the shipped model)")
+    c.set_defaults(func=cmd_classify)
+
+    s = sub.add_parser("series", help="tension per period over dated documents",
+                       description="Tension per period over dated documents, with a 95%% "
+                                   "bootstrap interval; reprinted stories count once.")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month")
+    s.add_argument("--format", choices=["table", "jsonl"], default="table")
+    s.add_argument("--model", help="a model file (default: the shipped model)")
+    s.set_defaults(func=cmd_series)
+
+    t = sub.add_parser("train", help="train a model on annotation files (JSON Lines)",
+                       description="Validate annotation files, choose hyper-parameters by grouped "
+                                   "cross-validation, report on held-out groups, write a model.")
+    t.add_argument("--data", required=True, nargs="+", help="annotation files or folders")
+    t.add_argument("--out", required=True, help="where to write the model (.npz)")
+    t.add_argument("--heldout", nargs="+", help="groups to hold out (default: a fixed fifth)")
+    t.add_argument("--folds", type=int, default=5)
+    t.add_argument("--quick", action="store_true", help="one grid point instead of the search")
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("evaluate", help="score a model on annotation files",
+                       description="Score a model (default: the shipped one) and the keyword "
+                                   "baseline on annotation files, per label and language.")
+    e.add_argument("--data", required=True, nargs="+", help="annotation files or folders")
+    e.add_argument("--model", help="a model file (default: the shipped model)")
+    e.add_argument("--format", choices=["text", "json"], default="text")
+    e.set_defaults(func=cmd_evaluate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AnnotationError as exc:
+        sys.stderr.write(f"stance: error: {len(exc.problems)} problem(s) in the annotations\n")
+        for f, line, msg in exc.problems:
+            sys.stderr.write(f"  {f}:{line}: {msg}\n")
+        return 1
+    except (StanceError, ValueError, OSError) as exc:
+        sys.stderr.write(f"stance: error: {exc}\n")
+        return 1
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""The numpy model: equal to the scikit-learn pipeline it was exported from, safe to load."""
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stance import LABELS, ModelError
+from stance.model import load_model
+
+TRICKY = [
+    "", "   ", "\n\t", "…", "2024", "!!!", "l’Otan", "l'Otan", "« Aucune » menace", "NFD: e\u0301te\u0301",
+    "Moscou n’a « jamais » menacé l’Ukraine, a dit M. Peskov.", "ÉTATS-UNIS", "İstanbul", "ǅemal",
+    "مرحبا بكم", "日本と中国", "😀 menace 😀", "a" * 5000, "mot " * 3000,
+]
+
+
+def test_fast_path_equals_sklearn_on_corpus(fitted, texts):
+    est, model = fitted
+    sample = texts + TRICKY
+    np.testing.assert_allclose(model.predict_proba(sample), est.predict_proba(sample), rtol=0, atol=1e-9)
+    assert list(model.predict(sample)) == list(est.predict(sample))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200),
+                min_size=1, max_size=8))
+def test_fast_path_equals_sklearn_on_any_text(fitted, batch):
+    est, model = fitted
+    np.testing.assert_allclose(model.predict_proba(batch), est.predict_proba(batch), rtol=0, atol=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from("Moscou accuse dément menace l’ n' Otan « » talks warn deny "
+                                "pourparlers ligne rouge éé e\u0301 ’ ' . , !".split(" ")),
+                min_size=0, max_size=40))
+def test_fast_path_equals_sklearn_on_cue_word_soup(fitted, words):
+    est, model = fitted
+    text = " ".join(words)
+    np.testing.assert_allclose(model.predict_proba([text]), est.predict_proba([text]), atol=1e-9)
+
+
+def test_save_load_roundtrip(fitted, tmp_path, texts):
+    _, model = fitted
+    path = model.save(tmp_path / "m.npz")
+    again = load_model(path)
+    np.testing.assert_array_equal(again.predict_proba(texts[:200]), model.predict_proba(texts[:200]))
+    card = json.loads((tmp_path / "m.card.json").read_text())
+    assert card["labels"] == list(LABELS)
+    assert card["arrays_sha256"] == again.card["arrays_sha256"]
+    assert {"python", "numpy", "scikit-learn"} <= set(card["versions"])
+    assert card["hyperparameters"]["C"] == model.card["hyperparameters"]["C"]
+
+
+def test_save_is_deterministic(fitted, tmp_path):
+    _, model = fitted
+    a = model.save(tmp_path / "a.npz")
+    b = model.save(tmp_path / "b.npz")
+    assert load_model(a).card["arrays_sha256"] == load_model(b).card["arrays_sha256"]
+
+
+@pytest.fixture()
+def saved(fitted, tmp_path):
+    return fitted[1].save(tmp_path / "m.npz")
+
+
+def test_truncated_model_is_refused(saved):
+    data = saved.read_bytes()
+    saved.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match="not a readable stance model"):
+        load_model(saved)
+
+
+def test_garbage_model_is_refused(saved):
+    saved.write_bytes(b"\x80\x04\x95 this is not a model at all")
+    with pytest.raises(ModelError, match="m.npz"):
+        load_model(saved)
+
+
+def _rewrite(path, mutate):
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    mutate(arrays)
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def test_tampered_coefficients_are_refused(saved):
+    def bump(a):
+        a["coef"] = a["coef"] + 1e-3
+    _rewrite(saved, bump)
+    with pytest.raises(ModelError, match="SHA-256"):
+        load_model(saved)
+
+
+def test_pickled_payload_is_never_loaded(saved, tmp_path):
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    with np.load(saved, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["coef"] = np.array([Evil()], dtype=object)
+    with open(saved, "wb") as fh:
+        np.savez(fh, **arrays)
+    with pytest.raises(ModelError):
+        load_model(saved)
+    assert not marker.exists()
+
+
+def _recard(path, **changes):
+    def mutate(a):
+        card = json.loads(a["card"].tobytes())
+        card.update(changes)
+        a["card"] = np.frombuffer(json.dumps(card).encode(), dtype=np.uint8)
+    _rewrite(path, mutate)
+
+
+def test_other_format_version_is_refused(saved):
+    _recard(saved, format_version=99)
+    with pytest.raises(ModelError, match="format version 99"):
+        load_model(saved)
+
+
+def test_other_labels_are_refused(saved):
+    _recard(saved, labels=["pro", "contra"])
+    with pytest.raises(ModelError, match="labels"):
+        load_model(saved)
+
+
+def test_mismatched_card_file_is_refused(saved, fitted, tmp_path):
+    side = tmp_path / "m.card.json"
+    card = json.loads(side.read_text())
+    card["arrays_sha256"] = "0" * 64
+    side.write_text(json.dumps(card))
+    with pytest.raises(ModelError, match="another model"):
+        load_model(saved)
+
+
+def test_missing_model_file(tmp_path):
+    with pytest.raises(ModelError, match="no such model file"):
+        load_model(tmp_path / "nope.npz")
+
+
+def test_zip_without_card_is_refused(tmp_path):
+    path = tmp_path / "x.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("coef.npy", b"junk")
+    with pytest.raises(ModelError):
+        load_model(path)
+
+
+def test_interrupted_save_keeps_previous_model(saved, fitted, monkeypatch):
+    before = saved.read_bytes()
+    import stance.model as m
+
+    def boom(fh, **arrays):
+        fh.write(b"partial")
+        raise KeyboardInterrupt
+    monkeypatch.setattr(m.np, "savez_compressed", boom)
+    with pytest.raises(KeyboardInterrupt):
+        fitted[1].save(saved)
+    assert saved.read_bytes() == before
+    assert not [p for p in saved.parent.iterdir() if p.name.endswith(".tmp")]
+    shutil.copy(saved, saved.with_name("copy.npz"))
+    load_model(saved.with_name("copy.npz"))
+
+
+def test_explain_names_ngrams_of_the_text(fitted):
+    _, model = fitted
+    text = "Le ministère a accusé Moscou de mentir et a rejeté toute négociation."
+    label = model.classify(text).label
+    expl = model.explain(text, top=5)
+    assert 0 < len(expl) <= 5
+    weights = [w for _, w in expl]
+    assert weights == sorted(weights, reverse=True)
+    from stance.text import Analyzer
+    grams = set(Analyzer((1, 3), (3, 5))(text))
+    assert all(g in grams for g, _ in expl)
+    for other in LABELS:
+        assert model.explain(text, top=3, label=other)
+    with pytest.raises(ValueError, match="unknown label"):
+        model.explain(text, label="anger")
+    assert label in LABELS

@@ -1,0 +1,75 @@
+"""The sentence splitter: golden cases in French and English, offsets, and fuzzing."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stance.sentences import split_sentences
+
+CASES = [json.loads(line) for line in
+         open(Path(__file__).parent / "data" / "split_cases.jsonl", encoding="utf-8")]
+FUZZ_EXAMPLES = int(os.environ.get("STANCE_FUZZ_EXAMPLES", "400"))
+
+
+def test_golden_set_is_large_and_bilingual():
+    langs = [c["lang"] for c in CASES]
+    assert len(CASES) >= 150 and langs.count("fr") >= 60 and langs.count("en") >= 60
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_golden_split(case):
+    got = split_sentences(case["text"])
+    assert [s.text for s in got] == case["sentences"], case["note"]
+    for s in got:
+        assert case["text"][s.start:s.end] == s.text
+
+
+def _check_offsets(text):
+    sents = split_sentences(text)
+    pos = 0
+    for s in sents:
+        assert s.text and s.text == s.text.strip()
+        assert text[s.start:s.end] == s.text
+        assert s.start >= pos
+        assert not text[pos:s.start].strip()
+        pos = s.end
+    assert not text[pos:].strip()
+    return sents
+
+
+wire_alphabet = st.sampled_from(list("abcdeéèàAÉMUS .,;:!?…«»\"“”’'()-\n\u00a0\u202f0123456789")
+                                + ["M. ", "U.S. ", "etc. ", "Mme ", " art. 5", "« ", " »", ". Le ",
+                                   "\n\n", "(AFP) - ", "13.000", "? ", "! ", "... "])
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@given(st.lists(wire_alphabet, max_size=120).map("".join))
+def test_fuzz_wire_like_text(text):
+    _check_offsets(text)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=500))
+def test_fuzz_any_unicode(text):
+    _check_offsets(text)
+
+
+def test_paragraphs_and_headlines_split_on_lines():
+    text = "Titre sans point\nLe corps commence ici. Il continue.\n\nNouveau paragraphe"
+    assert [s.text for s in split_sentences(text)] == [
+        "Titre sans point", "Le corps commence ici.", "Il continue.", "Nouveau paragraphe"]
+
+
+def test_wrapped_line_in_lower_case_continues():
+    text = "Le ministre a déclaré que la frontière\nresterait fermée jusqu'à nouvel ordre."
+    assert len(split_sentences(text)) == 1
+
+
+def test_type_error():
+    with pytest.raises(TypeError, match="bytes"):
+        split_sentences(b"abc")
