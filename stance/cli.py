@@ -17,7 +17,7 @@ from . import __version__
 from .errors import AnnotationError, StanceError
 from .labels import LABELS
 
-DOC_SUFFIXES = {".txt", ".text", ".md"}
+DOC_SUFFIXES = {".txt", ".text"}
 
 
 class Progress:
@@ -49,7 +49,7 @@ def expand_paths(paths: Sequence[str]) -> list[str]:
         elif path.is_dir():
             found = sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix in DOC_SUFFIXES)
             if not found:
-                raise StanceError(f"{p}: folder holds no document (*.txt, *.md)")
+                raise StanceError(f"{p}: folder holds no document (*.txt)")
             out.extend(found)
         else:
             raise StanceError(f"{p}: no such file or folder")

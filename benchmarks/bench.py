@@ -1,0 +1,146 @@
+"""Speed of the shipped model, against its floor and its peers, on the seed corpus sentences.
+
+    python benchmarks/bench.py [--batch 100000] [--quick]
+
+Prints single-sentence latency (median, p90), batch throughput, the tokenisation floor, the
+naive scikit-learn pipeline refitted with the shipped hyper-parameters, 2-process scaling,
+cold start in a fresh process, ``import stance`` alone, and the model size, with the ratios
+and the target each figure is compared with. Pin it to one core with ``taskset -c 0`` for the
+one-core figures; the 2-process figure needs both cores.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import statistics
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+import stance  # noqa: E402
+from stance.corpus import load_annotations  # noqa: E402
+from stance.text import TOKEN_RE  # noqa: E402
+
+_TEXTS: list[str] = []
+
+
+def tokenise_only(texts: list[str]) -> int:
+    """The floor: what any tf-idf model must do at least (normalise, lower-case, find tokens)."""
+    return sum(len(TOKEN_RE.findall(unicodedata.normalize("NFC", t).lower())) for t in texts)
+
+
+def timeit(fn, *args, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _work(span: tuple[int, int]) -> np.ndarray:
+    """Worker: classify its slice of the texts inherited at fork; only labels travel back."""
+    lo, hi = span
+    return stance.default_model().predict_proba(_TEXTS[lo:hi]).argmax(axis=1).astype(np.int8)
+
+
+def parallel(n_proc: int, n: int, chunk: int = 20000) -> float:
+    spans = [(i, min(i + chunk, n)) for i in range(0, n, chunk)]
+    ctx = mp.get_context("fork")
+    with ctx.Pool(n_proc, initializer=stance.default_model) as pool:
+        pool.map(_work, spans[:n_proc])  # warm: model loaded in each worker
+        t0 = time.perf_counter()
+        pool.map(_work, spans, chunksize=1)
+        return time.perf_counter() - t0
+
+
+def cold(code: str, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--batch", type=int, default=100_000)
+    ap.add_argument("--quick", action="store_true", help="skip the scikit-learn refit")
+    args = ap.parse_args()
+    model = stance.default_model()
+    corpus = [r.text for r in load_annotations(ROOT / "seeds" / "sentences")]
+    words = statistics.mean(len(t.split()) for t in corpus)
+    batch = (corpus * (args.batch // len(corpus) + 1))[:args.batch]
+    _TEXTS.extend(batch)
+    rows = []
+
+    def row(name, value, unit, target=""):
+        rows.append((name, value, unit, target))
+        print(f"{name:<44}{value:>14}  {unit:<12}{target}", flush=True)
+
+    print(f"{len(corpus)} corpus sentences, {words:.1f} words on average; batch of {len(batch)}; "
+          f"model {model}")
+    for t in corpus[:200]:
+        stance.classify(t)
+    lat = []
+    for t in corpus[:3000]:
+        t0 = time.perf_counter()
+        stance.classify(t)
+        lat.append(time.perf_counter() - t0)
+    med, p90 = statistics.median(lat) * 1e6, np.percentile(lat, 90) * 1e6
+    row("classify(): one sentence, median", f"{med:.0f}", "µs", "target <= 100 µs")
+    row("classify(): one sentence, p90", f"{p90:.0f}", "µs")
+    t_batch = timeit(model.classify_many, batch)
+    t_proba = timeit(model.predict_proba, batch)
+    t_tok = timeit(tokenise_only, batch)
+    row("classify_many(): batch throughput", f"{len(batch) / t_batch:,.0f}", "sentences/s",
+        "target >= 60,000/s")
+    row("predict_proba(): batch throughput", f"{len(batch) / t_proba:,.0f}", "sentences/s")
+    row("tokenisation alone (the floor)", f"{len(batch) / t_tok:,.0f}", "sentences/s")
+    row("classify_many / tokenisation time", f"{t_batch / t_tok:.2f}", "x", "target <= 2x")
+    if not args.quick:
+        from stance.estimator import StanceClassifier
+        hp = dict(model.card["hyperparameters"])
+        for k in ("ngram_range", "char_ngram_range"):
+            if hp.get(k) is not None:
+                hp[k] = tuple(hp[k])
+        recs = load_annotations(ROOT / "seeds" / "sentences")
+        est = StanceClassifier(**hp).fit([r.text for r in recs], [r.label for r in recs],
+                                         groups=[r.group for r in recs])
+        diff = np.abs(est.predict_proba(corpus) - model.predict_proba(corpus)).max()
+        sk = []
+        for t in corpus[:1000]:
+            t0 = time.perf_counter()
+            est.predict_proba([t])
+            sk.append(time.perf_counter() - t0)
+        sk_med = statistics.median(sk) * 1e6
+        t_sk = timeit(est.predict_proba, batch, repeat=1)
+        row("scikit-learn pipeline: one sentence, median", f"{sk_med:.0f}", "µs",
+            f"stance is {sk_med / med:.1f}x faster")
+        row("scikit-learn pipeline: batch throughput", f"{len(batch) / t_sk:,.0f}", "sentences/s",
+            f"stance is {t_sk / t_batch:.1f}x faster")
+        row("max |p_sklearn - p_stance| on the corpus", f"{diff:.1e}", "", "must be <= 1e-9")
+    if (os.cpu_count() or 1) >= 2:
+        t1, t2 = parallel(1, len(batch)), parallel(2, len(batch))
+        row("1 process (pool of 1), batch throughput", f"{len(batch) / t1:,.0f}", "sentences/s")
+        row("2 processes, batch throughput", f"{len(batch) / t2:,.0f}", "sentences/s")
+        row("2-process scaling", f"{t1 / t2:.2f}", "x", "target >= 1.8x")
+    base = cold("pass")
+    row("cold start: import + first classify", f"{cold('import stance; stance.classify(\"Moscou dément.\")') - base:.3f}",
+        "s", "target <= 0.3 s (python start-up excluded)")
+    row("import stance alone", f"{(cold('import stance') - base) * 1000:.0f}", "ms", "target <= 50 ms")
+    size = (ROOT / "stance" / "data" / "model.npz").stat().st_size / 1e6
+    row("model file", f"{size:.2f}", "MB", "target <= 5 MB")
+
+
+if __name__ == "__main__":
+    main()

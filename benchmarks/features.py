@@ -1,0 +1,61 @@
+"""Accuracy against speed for the feature options: word n-grams alone or with character n-grams.
+
+    python benchmarks/features.py
+
+For each option: macro-F1 on the held-out conflicts (fitted without them), macro-F1 on the
+real news sentences of ../shared/realdev (fitted on every conflict; measurement only), and the
+batch throughput of the exported numpy model. Character n-grams are kept only if they pay for
+their cost on real news.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stance.corpus import load_annotations, split_by_group  # noqa: E402
+from stance.estimator import StanceClassifier  # noqa: E402
+from stance.metrics import evaluate  # noqa: E402
+from stance.training import realdev_records  # noqa: E402
+from training.train import HELDOUT_GROUPS, REALDEV  # noqa: E402
+
+OPTIONS = {
+    "words 1-2, C=30": dict(ngram_range=(1, 2), C=30.0),
+    "words 1-2, C=3": dict(ngram_range=(1, 2), C=3.0),
+    "words 1-3, min_df=2, C=10": dict(ngram_range=(1, 3), min_df=2, C=10.0),
+    "words 1-2 + chars 3-5, C=10": dict(ngram_range=(1, 2), char_ngram_range=(3, 5), C=10.0),
+    "words 1-2 + chars 2-4, C=10": dict(ngram_range=(1, 2), char_ngram_range=(2, 4), C=10.0),
+}
+
+
+def main() -> None:
+    recs = load_annotations(ROOT / "seeds" / "sentences")
+    train, test = split_by_group(recs, HELDOUT_GROUPS)
+    dev = realdev_records(REALDEV) if REALDEV.is_file() else []
+    batch = [r.text for r in recs] * 10
+    print(f"{'option':<30}{'held-out F1':>12}{'realdev F1':>12}{'fr':>7}{'en':>7}{'sent/s':>10}")
+    for name, params in OPTIONS.items():
+        est = StanceClassifier(**params).fit([r.text for r in train], [r.label for r in train],
+                                             groups=[r.group for r in train])
+        held = evaluate([r.label for r in test], list(est.predict([r.text for r in test])),
+                        [r.lang for r in test])["all"]["macro_f1"]
+        full = StanceClassifier(**params).fit([r.text for r in recs], [r.label for r in recs],
+                                              groups=[r.group for r in recs])
+        model = full.export()
+        t0 = time.perf_counter()
+        model.predict_proba(batch)
+        speed = len(batch) / (time.perf_counter() - t0)
+        if dev:
+            ev = evaluate([r.label for r in dev], model.predict([r.text for r in dev]),
+                          [r.lang for r in dev])
+            rd = f"{ev['all']['macro_f1']:>12.3f}{ev['fr']['macro_f1']:>7.3f}{ev['en']['macro_f1']:>7.3f}"
+        else:
+            rd = f"{'-':>12}{'-':>7}{'-':>7}"
+        print(f"{name:<30}{held:>12.3f}{rd}{speed:>10,.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

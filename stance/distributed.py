@@ -1,0 +1,440 @@
+"""Run stance on a Dask cluster: classify sentence series, analyze document bags, aggregate
+tension per period, and back ``stance analyze --workers N`` / ``--scheduler ADDR``.
+
+Every partition is classified in one vectorised batch, so the answers are exactly those of a
+single process (the model's batch computation is row-independent). The model never travels in
+the task graph: the tasks are module-level functions, pickled by reference, that load it once
+per worker process (:func:`worker_model`). Needs the extra: ``pip install 'stance[dask]'``.
+"""
+from __future__ import annotations
+
+import copyreg
+import functools
+import io
+import math
+import os
+import pickle
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import replace
+from importlib import import_module
+from pathlib import Path
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from .errors import StanceError
+from .labels import LABELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import dask.bag
+    import dask.dataframe
+    import pandas as pd
+
+    from .model import Model
+    from .tension import Analysis
+
+__all__ = ["classify_series", "classify_bag", "analyze_bag", "tension_by_period",
+           "analyze_paths", "worker_model", "worker_models", "DaskMissingError"]
+
+PROBA_COLUMNS: tuple[str, ...] = tuple(f"p_{label}" for label in LABELS)
+"""Probability columns of :func:`classify_series`, in :data:`stance.LABELS` order."""
+
+SERIES_PARTITION = 10_000
+"""Rows per partition when :func:`classify_series` splits a pandas Series (one batch each)."""
+
+DOCS_PER_PARTITION = 250
+"""Largest number of documents per partition in :func:`analyze_paths`."""
+
+
+class DaskMissingError(StanceError, ImportError):
+    """Dask (or pandas) is not installed: the message says which extra to install."""
+
+
+def _need(name: str) -> ModuleType:
+    """Import ``name`` or raise :class:`DaskMissingError` telling how to install the extra."""
+    try:
+        return import_module(name)
+    except ImportError as exc:
+        raise DaskMissingError(f"stance.distributed needs {name.split('.')[0]} ({exc}); "
+                               "install it with: pip install 'stance[dask]'") from exc
+
+
+# ---------------------------------------------------------------------------- worker-side model
+_models: dict[str | None, tuple[Any, "Model"]] = {}
+_loads: Counter = Counter()
+_models_lock = threading.Lock()
+
+
+def _model_key(model_path: str | os.PathLike | None) -> str | None:
+    """The absolute path of a custom model (what every worker must be able to read), or None."""
+    return None if model_path is None else os.path.abspath(os.fspath(model_path))
+
+
+def worker_model(model_path: str | os.PathLike | None = None) -> "Model":
+    """The model for this process, loaded once and cached: the shipped one, or ``model_path``
+    (reloaded only if that file changes), so tasks never carry the model in the graph."""
+    key = _model_key(model_path)
+    stamp: Any = None
+    if key is not None:
+        st = os.stat(key) if os.path.exists(key) else None
+        stamp = (st.st_mtime_ns, st.st_size) if st else None
+    with _models_lock:
+        cached = _models.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        if key is None:
+            from . import default_model
+            model = default_model()
+        else:
+            from .model import load_model
+            model = load_model(key)
+        _models[key] = (stamp, model)
+        _loads[key or "<default>"] += 1
+        return model
+
+
+def worker_models() -> dict[str, dict[str, Any]]:
+    """What this process has loaded: per model (path or ``<default>``), how many loads and the
+    SHA-256 of its arrays; run it on every worker with ``client.run(worker_models)``."""
+    with _models_lock:
+        return {key or "<default>": {"loads": _loads[key or "<default>"],
+                                     "sha256": model.card.get("arrays_sha256"), "pid": os.getpid()}
+                for key, (_, model) in _models.items()}
+
+
+# ---------------------------------------------------------------------------- partition functions
+def _tensions(proba_rows: list[list[float]]) -> list[float]:
+    """Tension of each row through :func:`stance.tension.sentence_tension` itself (exact parity)."""
+    from .tension import sentence_tension
+    return [sentence_tension(dict(zip(LABELS, row))) for row in proba_rows]
+
+
+def _classify_partition(part: "pd.Series", model_path: str | None) -> "pd.DataFrame":
+    """One partition of sentences -> its label, confidence, probabilities and tension (one batch)."""
+    import numpy as np
+    import pandas as pd
+
+    from .model import best_index
+    proba = worker_model(model_path).predict_proba(part.tolist())
+    best = best_index(proba)
+    cols: dict[str, Any] = {
+        "label": pd.Categorical.from_codes(best, categories=list(LABELS)),
+        "confidence": proba[np.arange(len(proba)), best] if len(proba) else np.zeros(0),
+    }
+    cols.update({c: proba[:, j] for j, c in enumerate(PROBA_COLUMNS)})
+    cols["tension"] = np.asarray(_tensions(proba.tolist()), dtype=np.float64)
+    return pd.DataFrame(cols, index=part.index)
+
+
+def _classify_records(texts: Iterable[str], model_path: str | None) -> list[dict[str, Any]]:
+    """One bag partition of sentences -> a record per sentence (one batch)."""
+    from .tension import sentence_tension
+    texts = list(texts)
+    preds = worker_model(model_path).classify_many(texts)
+    return [{"text": t, "label": p.label, "confidence": p.confidence,
+             "probabilities": dict(p.probabilities), "tension": sentence_tension(p.probabilities)}
+            for t, p in zip(texts, preds)]
+
+
+def _read(item: Any) -> Any:
+    """A Document from a path (read here, on the worker), a text, bytes, or a Document."""
+    from .documents import Document, read_document
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, _PathItem):
+        return replace(read_document(Path(item.absolute)), path=item.given)
+    return read_document(item)
+
+
+class _PathItem:
+    """A document path as given on the client (kept as ``Document.path``) and made absolute
+    (where the worker reads it), so a text is never mistaken for a path or the reverse."""
+
+    __slots__ = ("given", "absolute")
+
+    def __init__(self, path: str | os.PathLike):
+        self.given = str(Path(path))
+        self.absolute = os.path.abspath(os.fspath(path))
+
+    def __getstate__(self) -> tuple[str, str]:
+        return self.given, self.absolute
+
+    def __setstate__(self, state: tuple[str, str]) -> None:
+        self.given, self.absolute = state
+
+    def __repr__(self) -> str:
+        return f"_PathItem({self.given!r})"
+
+
+def _analyze_items(items: Iterable[Any], model_path: str | None) -> list["Analysis"]:
+    """Read and analyze one partition of documents, all their sentences in one batch."""
+    from .tension import analyze_many
+    return analyze_many([_read(it) for it in items], worker_model(model_path))
+
+
+def summary(analysis: "Analysis") -> dict[str, Any]:
+    """A flat per-document record with unrounded tension: what :func:`tension_by_period` sums."""
+    d = analysis.document
+    return {"document": d.path or d.name, "path": d.path, "date": d.date, "headline": d.headline,
+            "lang": d.lang, "tension": analysis.tension, "intensity": analysis.intensity,
+            "counts": dict(analysis.counts), "n_sentences": len(analysis.sentences)}
+
+
+def _analyze_records(items: Iterable[Any], model_path: str | None, record: str) -> list[dict]:
+    """One bag partition of documents -> a record per document (summary or ``to_dict``)."""
+    analyses = _analyze_items(items, model_path)
+    if record == "dict":
+        return [a.to_dict() for a in analyses]
+    return [summary(a) for a in analyses]
+
+
+def _proxy(d: dict) -> MappingProxyType:
+    return MappingProxyType(d)
+
+
+def _reduce_proxy(m: MappingProxyType) -> tuple[Callable, tuple[dict]]:
+    return _proxy, (dict(m),)
+
+
+def dumps_analyses(analyses: list["Analysis"]) -> bytes:
+    """Pickle Analyses (their probabilities are read-only mapping proxies, which plain pickle
+    refuses) without touching the global pickle registry; :func:`pickle.loads` reads them back."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+    pickler.dump(analyses)
+    return buf.getvalue()
+
+
+def _analyze_packed(items: Iterable[Any], model_path: str | None) -> list[tuple[int, bytes]]:
+    """One partition of documents -> ``[(n_documents, pickled Analyses)]``, one payload to ship."""
+    analyses = _analyze_items(items, model_path)
+    return [(len(analyses), dumps_analyses(analyses))]
+
+
+# ---------------------------------------------------------------------------- public API
+def classify_series(series: "dask.dataframe.Series | pd.Series", model_path: str | os.PathLike | None = None,
+                    partition_size: int = SERIES_PARTITION) -> "dask.dataframe.DataFrame":
+    """Label a (dask or pandas) Series of sentences, one batch per partition, as a lazy dask
+    DataFrame with the same index: label (category), confidence, p_<label>..., tension."""
+    dd = _need("dask.dataframe")
+    pd = _need("pandas")
+    import numpy as np
+    if isinstance(series, pd.Series):
+        n_parts = max(1, math.ceil(len(series) / max(int(partition_size), 1)))
+        series = dd.from_pandas(series, npartitions=n_parts, sort=False)
+    if not isinstance(series, dd.Series):
+        raise TypeError(f"classify_series() expects a dask or pandas Series, got {type(series).__name__}")
+    index = series._meta.index
+    meta = pd.DataFrame({"label": pd.Categorical([], categories=list(LABELS)),
+                         "confidence": np.zeros(0),
+                         **{c: np.zeros(0) for c in PROBA_COLUMNS},
+                         "tension": np.zeros(0)}, index=index[:0])
+    return series.map_partitions(_classify_partition, _model_key(model_path), meta=meta)
+
+
+def classify_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None) -> "dask.bag.Bag":
+    """Label a Bag of sentences, one batch per partition: a bag of records with text, label,
+    confidence, probabilities (dict) and tension."""
+    _need("dask.bag")
+    return bag.map_partitions(_classify_records, _model_key(model_path))
+
+
+def analyze_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None,
+                record: str = "summary") -> "dask.bag.Bag":
+    """Analyze a Bag of document paths or texts (read on the workers), one batch per
+    partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
+    :meth:`stance.tension.Analysis.to_dict` records (``record="dict"``)."""
+    _need("dask.bag")
+    if record not in ("summary", "dict"):
+        raise ValueError(f"record must be 'summary' or 'dict', got {record!r}")
+    return bag.map_partitions(_analyze_records, _model_key(model_path), record)
+
+
+def _date(rec: Any) -> str | None:
+    if isinstance(rec, Mapping):
+        return rec.get("date") or None
+    return rec.document.date or None
+
+
+def _group_value(rec: Any, group: str | Callable[[Any], Any]) -> Any:
+    if callable(group):
+        return group(rec)
+    if isinstance(rec, Mapping):
+        return rec[group]
+    return getattr(rec.document, group)
+
+
+def _period_key(rec: Any, by: str, group: str | Callable | None) -> tuple:
+    from .tension import period_of
+    period = period_of(_date(rec), by)
+    return (period,) if group is None else (period, _group_value(rec, group))
+
+
+def _add(acc: tuple[float, int, int], rec: Any) -> tuple[float, int, int]:
+    """Fold one document into (sum of tensions, documents, sentences)."""
+    if isinstance(rec, Mapping):
+        n = rec["n_sentences"] if "n_sentences" in rec else len(rec["sentences"])
+        return acc[0] + rec["tension"], acc[1] + 1, acc[2] + n
+    return acc[0] + rec.tension, acc[1] + 1, acc[2] + len(rec.sentences)
+
+
+def _merge(a: tuple[float, int, int], b: tuple[float, int, int]) -> tuple[float, int, int]:
+    return a[0] + b[0], a[1] + b[1], a[2] + b[2]
+
+
+def _is_dated(rec: Any) -> bool:
+    return _date(rec) is not None
+
+
+def _periods(dates: "pd.Series", by: str) -> "pd.Series":
+    """The period of each date of a partition (None where undated)."""
+    import pandas as pd
+
+    from .tension import period_of
+    return pd.Series([period_of(d, by) if isinstance(d, str) and d else None for d in dates],
+                     index=dates.index, dtype=object, name="period")
+
+
+def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str = "month",
+                      group: str | Callable[[Any], Any] | None = None) -> "pd.DataFrame":
+    """Tension per period (and per ``group``) as a Dask aggregation of sums and counts, only
+    the per-period totals reaching the client: period, [group], tension (mean of document
+    tensions), documents, sentences. Undated documents are left out.
+
+    ``data`` is a Bag of :func:`analyze_bag` records (``summary``: exact; ``dict``: tensions
+    rounded to 4 decimals) or of Analyses, or a dask DataFrame with columns date, tension and
+    n_sentences. ``group`` is a record field / column (e.g. ``"lang"``) or, for a Bag, a
+    function of the record. Unlike :func:`stance.tension.tension_series` this keeps
+    near-duplicate documents and gives no bootstrap interval.
+    """
+    pd = _need("pandas")
+    from .tension import period_of
+    period_of("2000-01-01", by)  # fail fast, on the client, on a bad ``by``
+    name = None if group is None else (group if isinstance(group, str) else "group")
+    keys = ["period"] + ([name] if name else [])
+    db = _need("dask.bag")
+    if isinstance(data, db.Bag):
+        folded = data.filter(_is_dated).foldby(
+            functools.partial(_period_key, by=by, group=group), _add, (0.0, 0, 0),
+            _merge, (0.0, 0, 0)).compute()
+        rows = [(*key, t / n, n, s) for key, (t, n, s) in folded]
+        out = pd.DataFrame(rows, columns=[*keys, "tension", "documents", "sentences"])
+    else:
+        dd = _need("dask.dataframe")
+        if not isinstance(data, dd.DataFrame):
+            raise TypeError(f"tension_by_period() expects a dask Bag or DataFrame, got {type(data).__name__}")
+        if group is not None and not isinstance(group, str):
+            raise TypeError("tension_by_period(): with a DataFrame, group must be a column name")
+        n_col = "n_sentences" if "n_sentences" in data.columns else "sentences"
+        missing = {"date", "tension", n_col} - set(data.columns) | (
+            {name} - set(data.columns) if name else set())
+        if missing:
+            raise ValueError(f"tension_by_period(): the DataFrame lacks column(s) {sorted(missing)}")
+        cols = ["date", "tension", n_col] + ([name] if name else [])
+        frame = data[cols]
+        frame = frame.assign(period=frame["date"].map_partitions(
+            _periods, by, meta=pd.Series([], dtype=object, name="period")))
+        frame = frame[frame["period"].notnull()]
+        agg = frame.groupby(keys).agg({"tension": ["sum", "count"], n_col: "sum"}).compute()
+        agg.columns = ["tension_sum", "documents", "sentences"]
+        agg = agg.reset_index()
+        out = pd.DataFrame({**{k: agg[k] for k in keys},
+                            "tension": agg["tension_sum"] / agg["documents"],
+                            "documents": agg["documents"], "sentences": agg["sentences"]})
+    out = out.astype({"tension": "float64", "documents": "int64", "sentences": "int64"})
+    return out.sort_values(keys, kind="stable").reset_index(drop=True)
+
+
+class _Counter:
+    """A one-line ``analyze [####....] done/total`` display on stderr."""
+
+    def __init__(self, total: int, label: str, enabled: bool):
+        self.total, self.label, self.enabled, self.done = total, label, enabled, 0
+        self.start = time.monotonic()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * self.done / max(self.total, 1))
+        rate = self.done / max(time.monotonic() - self.start, 1e-9)
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{self.done}/{self.total} ({rate:.0f}/s)")
+        if self.done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
+    """A Client on ``scheduler``, or on a new LocalCluster of ``workers`` single-thread processes."""
+    distributed = _need("distributed")
+    if scheduler and workers:
+        raise ValueError("give a scheduler address or a number of workers, not both")
+    if scheduler:
+        return distributed.Client(scheduler), None
+    if workers is None or workers < 1:
+        raise ValueError(f"workers must be a positive number, got {workers!r}")
+    import logging
+    # no dashboard; its small HTTP server takes a free port rather than warn that 8787 is taken
+    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", scheduler_kwargs={"dashboard": False},
+                                       silence_logs=logging.ERROR)
+    try:
+        return distributed.Client(cluster), cluster
+    except BaseException:
+        cluster.close()
+        raise
+
+
+def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = None,
+                  workers: int | None = None, model_path: str | os.PathLike | None = None,
+                  progress: bool = False, client: Any = None) -> Iterator["Analysis"]:
+    """Analyze documents on a Dask cluster and yield their Analyses in input order.
+
+    Connects to ``scheduler`` (an address such as ``tcp://host:8786``), or uses ``client``, or
+    starts a LocalCluster of ``workers`` processes (one thread each, closed at the end). The
+    paths go to the workers, which read the files (``-`` is stdin, read here); each
+    partition is classified in one batch. ``progress`` shows a counter on stderr.
+    """
+    db = _need("dask.bag")
+    distributed = _need("distributed")
+    items: list[Any] = []
+    for p in paths:
+        if isinstance(p, str) and p == "-":
+            items.append(sys.stdin.buffer.read())
+        else:
+            items.append(_PathItem(p))
+    if not items:
+        return
+    own = client is None
+    cluster = None
+    if own:
+        client, cluster = _connect(scheduler, workers)
+    try:
+        n_workers = max(len(client.scheduler_info().get("workers", {})), workers or 1, 1)
+        n_parts = min(len(items), max(4 * n_workers, math.ceil(len(items) / DOCS_PER_PARTITION)))
+        bag = db.from_sequence(items, npartitions=n_parts)
+        futures = client.compute(bag.map_partitions(_analyze_packed, _model_key(model_path))
+                                 .to_delayed())
+        where = {f.key: i for i, f in enumerate(futures)}
+        counter = _Counter(len(items), "analyze", bool(progress))
+        ready: dict[int, bytes] = {}
+        next_part = 0
+        for fut in distributed.as_completed(futures):
+            i = where[fut.key]
+            ((n_docs, payload),) = fut.result()
+            fut.release()
+            ready[i] = payload
+            counter.update(n_docs)
+            while next_part in ready:
+                yield from pickle.loads(ready.pop(next_part))
+                next_part += 1
+    finally:
+        if own:
+            client.close()
+            if cluster is not None:
+                cluster.close()

@@ -1,0 +1,112 @@
+"""The command line: outputs, formats and exit codes (0 ok, 1 bad input, 2 bad usage)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from stance import LABELS
+from stance.cli import main
+
+from .conftest import SEED_DOC, SEEDS
+
+
+def run(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "stance", *args], input=stdin,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_analyze_seed_folder_table(capsys):
+    assert main(["analyze", str(SEED_DOC.parent)]) == 0
+    out = capsys.readouterr().out
+    assert "000_0a744793bc5dba96.txt" in out and "(2021-12)" in out
+    assert "denial" in out and "warning" in out and "tension" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv"])
+def test_analyze_machine_formats(fmt, capsys):
+    assert main(["analyze", "--format", fmt, str(SEED_DOC)]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        docs = json.loads(out)
+        assert docs[0]["date"] == "2021-12" and len(docs[0]["sentences"]) == 12
+    elif fmt == "jsonl":
+        assert json.loads(out.splitlines()[0])["counts"]["denial"] >= 1
+    else:
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert len(rows) == 12 and rows[3]["label"] == "denial"
+        assert abs(sum(float(rows[0][f"p_{lab}"]) for lab in LABELS) - 1) < 1e-3
+
+
+def test_analyze_stdin():
+    r = run("analyze", "--format", "jsonl", "-", stdin=SEED_DOC.read_text(encoding="utf-8"))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["date"] == "2021-12"
+
+
+def test_classify_args_and_stdin():
+    r = run("classify", "Moscou dément toute implication.", "Kyiv accuses Moscow of shelling.")
+    assert r.returncode == 0
+    assert [line.split("\t")[0] for line in r.stdout.splitlines()] == ["denial", "accusation"]
+    r = run("classify", "--format", "jsonl", stdin="Le ministre a salué l'accord.\n\nSecond.\n")
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert len(lines) == 2 and set(lines[0]["probabilities"]) == set(LABELS)
+
+
+def test_series_command(tmp_path):
+    for month, text in [(1, "Les deux pays ont convenu de reprendre le dialogue."),
+                        (2, "Le ministre a menacé de riposter avec fermeté.")]:
+        (tmp_path / f"{month}.txt").write_text(f" date 2024-0{month} T\n\n{text}\n", encoding="utf-8")
+    r = run("series", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[1].startswith("2024-01") and lines[2].startswith("2024-02")
+
+
+def test_exit_codes_and_one_line_errors(tmp_path):
+    r = run("analyze", str(tmp_path / "missing.txt"))
+    assert r.returncode == 1 and r.stderr.startswith("stance: error:") and "Traceback" not in r.stderr
+    bad = tmp_path / "bin.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    r = run("analyze", str(bad))
+    assert r.returncode == 1 and "binary" in r.stderr and len(r.stderr.splitlines()) == 1
+    r = run("analyze", "--model", str(bad), str(SEED_DOC))
+    assert r.returncode == 1 and "not a readable stance model" in r.stderr
+    assert run("analyze").returncode == 2
+    assert run("frobnicate").returncode == 2
+    assert run("analyze", "--format", "xml", str(SEED_DOC)).returncode == 2
+
+
+@pytest.mark.parametrize("cmd", [[], ["analyze"], ["classify"], ["series"], ["train"], ["evaluate"]])
+def test_help_everywhere(cmd):
+    r = run(*cmd, "--help")
+    assert r.returncode == 0 and "usage: stance" in r.stdout
+
+
+def test_train_and_evaluate_on_user_file(tmp_path, corpus):
+    groups = sorted({r.group for r in corpus})[:6]
+    data = tmp_path / "mine.jsonl"
+    data.write_text("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n"
+                            for r in corpus if r.group in groups), encoding="utf-8")
+    out = tmp_path / "model.npz"
+    r = run("train", "--data", str(data), "--out", str(out), "--quick", "--heldout", groups[0])
+    assert r.returncode == 0, r.stderr
+    assert out.is_file() and "held-out groups" in r.stderr
+    r = run("evaluate", "--data", str(data), "--model", str(out), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["model"]["all"]["macro_f1"] > 0.5
+    r = run("classify", "--model", str(out), "Le ministre dément.")
+    assert r.returncode == 0
+
+
+def test_train_rejects_bad_file_with_lines(tmp_path):
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"text": "x", "label": "joy", "lang": "fr", "group": "g"}\nnot json\n', encoding="utf-8")
+    r = run("train", "--data", str(data), "--out", str(tmp_path / "m.npz"))
+    assert r.returncode == 1
+    assert f"{data}:1: unknown label" in r.stderr and f"{data}:2: invalid JSON" in r.stderr
+    assert not (tmp_path / "m.npz").exists()

@@ -1,0 +1,209 @@
+"""stance on a real Dask cluster gives exactly the single-process answers, loading the model
+once per worker. Needs the extra ``stance[dask]``; skipped without it."""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import random
+import shutil
+import subprocess
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("dask.distributed")
+pd = pytest.importorskip("pandas")
+
+import dask.bag as db  # noqa: E402
+import dask.dataframe as dd  # noqa: E402
+import numpy as np  # noqa: E402
+
+import stance  # noqa: E402
+from stance import distributed as sd  # noqa: E402
+from stance.errors import DocumentError  # noqa: E402
+from stance.labels import LABELS  # noqa: E402
+from stance.model import load_model  # noqa: E402
+from stance.tension import analyze_many, period_of, sentence_tension  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds" / "sentences"
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory) -> str:
+    """A private copy of the shipped model, so a retrain landing meanwhile changes nothing here."""
+    path = tmp_path_factory.mktemp("model") / "model.npz"
+    shutil.copyfile(str(files("stance") / "data" / "model.npz"), path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def model(model_path):
+    return load_model(model_path)
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    out = []
+    for f in sorted(SEEDS.glob("*.jsonl")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            try:
+                text = json.loads(line).get("text")
+            except (json.JSONDecodeError, AttributeError):
+                continue  # a line being rewritten by someone else: not our concern here
+            if isinstance(text, str) and text.strip():
+                out.append(text)
+    assert len(out) > 2000
+    return out
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory, texts) -> list[str]:
+    """30 dated documents over two years in the native format, plus 2 undated ones."""
+    folder = tmp_path_factory.mktemp("docs")
+    rng = random.Random(7)
+    paths = []
+    for i in range(32):
+        sents = rng.sample(texts, rng.randint(3, 25))
+        head, body = sents[0].replace("\n", " "), sents[1:]
+        paras = ["\n".join(body[j:j + 4]) for j in range(0, len(body), 4)]
+        month = f"{2023 + i % 2}-{i % 12 + 1:02d}"
+        header = f" date {month} {head}\n\n" if i < 30 else ""
+        path = folder / f"doc_{i:02d}.txt"
+        path.write_text(header + "\n\n".join(paras) + "\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_classify_series_equals_single_process(client, texts, model, model_path):
+    proba = model.predict_proba(texts)
+    preds = model.classify_many(texts)
+    index = pd.RangeIndex(1000, 1000 + len(texts))
+    for series in (pd.Series(texts, index=index),
+                   dd.from_pandas(pd.Series(texts, index=index), npartitions=7, sort=False)):
+        lazy = sd.classify_series(series, model_path=model_path, partition_size=400)
+        assert isinstance(lazy, dd.DataFrame)
+        out = lazy.compute()
+        assert list(out.columns) == ["label", "confidence", *[f"p_{lab}" for lab in LABELS], "tension"]
+        assert isinstance(out["label"].dtype, pd.CategoricalDtype)
+        assert all(out[c].dtype == np.float64 for c in out.columns[1:])
+        assert out.index.equals(index)
+        assert out["label"].astype(str).tolist() == [p.label for p in preds]
+        assert (out[list(sd.PROBA_COLUMNS)].to_numpy() == proba).all()
+        assert out["confidence"].tolist() == [p.confidence for p in preds]
+        assert out["tension"].tolist() == [sentence_tension(p.probabilities) for p in preds]
+
+
+def test_classify_bag_equals_single_process(client, texts, model, model_path):
+    recs = sd.classify_bag(db.from_sequence(texts, npartitions=6), model_path).compute()
+    preds = model.classify_many(texts)
+    assert [r["text"] for r in recs] == texts
+    assert [(r["label"], r["confidence"], r["probabilities"]) for r in recs] == \
+           [(p.label, p.confidence, dict(p.probabilities)) for p in preds]
+
+
+def test_analyze_bag_equals_single_process(client, docs, model, model_path):
+    expected = analyze_many(docs, model)
+    bag = db.from_sequence(docs, npartitions=5)
+    assert sd.analyze_bag(bag, model_path, record="dict").compute() == [a.to_dict() for a in expected]
+    summaries = sd.analyze_bag(bag, model_path).compute()
+    assert summaries == [sd.summary(a) for a in expected]
+    assert [s["tension"] for s in summaries] == [a.tension for a in expected]
+    texts_bag = db.from_sequence([Path(p).read_text(encoding="utf-8") for p in docs], npartitions=3)
+    assert [r["tension"] for r in sd.analyze_bag(texts_bag, model_path).compute()] == \
+           [a.tension for a in expected]
+
+
+def _pandas_periods(analyses, by, group):
+    df = pd.DataFrame([{"date": a.document.date, "lang": a.document.lang, "tension": a.tension,
+                        "n": len(a.sentences)} for a in analyses if a.document.date])
+    df["period"] = [period_of(d, by) for d in df["date"]]
+    keys = ["period"] + ([group] if group else [])
+    return (df.groupby(keys).agg(tension=("tension", "mean"), documents=("tension", "size"),
+                                 sentences=("n", "sum")).reset_index())
+
+
+@pytest.mark.parametrize("by,group", [("month", None), ("quarter", "lang"), ("year", "lang")])
+def test_tension_by_period_matches_pandas(client, docs, model, model_path, by, group):
+    expected = _pandas_periods(analyze_many(docs, model), by, group)
+    bag = sd.analyze_bag(db.from_sequence(docs, npartitions=4), model_path)
+    from_bag = sd.tension_by_period(bag, by=by, group=group)
+    frame = pd.DataFrame(bag.compute()).drop(columns=["counts"])
+    from_ddf = sd.tension_by_period(dd.from_pandas(frame, npartitions=3), by=by, group=group)
+    for got in (from_bag, from_ddf):
+        assert list(got.columns) == list(expected.columns)
+        assert got[expected.columns[:-3]].astype(str).equals(expected[expected.columns[:-3]].astype(str))
+        assert got["documents"].tolist() == expected["documents"].tolist()
+        assert got["sentences"].tolist() == expected["sentences"].tolist()
+        np.testing.assert_allclose(got["tension"], expected["tension"], rtol=0, atol=1e-12)
+    assert from_bag["documents"].sum() == 30  # the 2 undated documents are left out
+
+
+def test_analyze_paths_local_workers_equal_analyze_many(docs, model, model_path, capsys):
+    got = list(sd.analyze_paths(docs, workers=2, model_path=model_path, progress=True))
+    assert got == analyze_many(docs, model)
+    assert [a.document.path for a in got] == docs
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "analyze [" in captured.err and f"{len(docs)}/{len(docs)}" in captured.err
+
+
+def test_analyze_paths_on_scheduler_with_shipped_model(client, docs):
+    got = list(sd.analyze_paths(docs[::-1], scheduler=client.scheduler.address))
+    shipped = stance.default_model()
+    on_workers = {info["<default>"]["sha256"] for info in client.run(sd.worker_models).values()
+                  if "<default>" in info}
+    if on_workers != {shipped.card["arrays_sha256"]}:
+        pytest.skip("the shipped model was replaced while the test ran")
+    assert got == analyze_many(docs[::-1], shipped)
+
+
+def test_analyze_paths_reports_missing_file(client, docs, tmp_path):
+    with pytest.raises(DocumentError, match="no such file"):
+        list(sd.analyze_paths([docs[0], str(tmp_path / "missing.txt")], client=client))
+
+
+def test_model_loaded_once_per_worker(client, texts, docs, model_path):
+    key = os.path.abspath(model_path)
+    sd.classify_series(pd.Series(texts), model_path, partition_size=100).compute()
+    sd.analyze_bag(db.from_sequence(docs, npartitions=16), model_path).compute()
+    client.run(lambda p: sd.worker_model(p) is sd.worker_model(p), model_path)  # every worker
+    reports = client.run(sd.worker_models)
+    assert len(reports) == 2
+    assert len({r[key]["pid"] for r in reports.values()}) == 2
+    assert all(r[key]["loads"] == 1 for r in reports.values()), reports
+
+
+def test_analyses_survive_pickling(docs, model):
+    analyses = analyze_many(docs[:5], model)
+    assert pickle.loads(sd.dumps_analyses(analyses)) == analyses
+
+
+def test_missing_dask_says_how_to_install():
+    with pytest.raises(ImportError, match=r"pip install 'stance\[dask\]'"):
+        sd._need("no_such_module_for_stance")
+
+
+def test_cli_workers_matches_single_process(docs, model_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    folder = str(Path(docs[0]).parent)
+
+    def run(*extra: str) -> str:
+        cmd = [sys.executable, "-m", "stance", "analyze", "--format", "jsonl", "--model", model_path,
+               *extra, folder]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert run("--workers", "2") == run()

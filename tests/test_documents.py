@@ -1,0 +1,89 @@
+"""Reading documents: the native header, files without it, encodings and line endings."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stance import DocumentError, read_document
+
+from .conftest import SEED_DOC
+from .test_sentences import FUZZ_EXAMPLES
+
+NATIVE = " date 2024-03 Pékin met en garde Manille\n\nPÉKIN (AFP) - La Chine a averti mardi les Philippines. M. Wang a parlé.\n\nManille dément toute provocation.\n"
+
+
+def test_seed_document():
+    doc = read_document(SEED_DOC)
+    assert doc.date == "2021-12"
+    assert doc.headline.startswith("Russie et USA conviennent")
+    assert doc.lang == "fr"
+    assert len(doc.paragraphs) == 10
+    assert len(doc.sentences) == 12
+    assert doc.sentences[0].text == doc.headline
+    for s in doc.sentences:
+        assert doc.text[s.start:s.end] == s.text
+
+
+def test_text_and_path_and_bytes_agree(tmp_path):
+    f = tmp_path / "doc.txt"
+    f.write_text(NATIVE, encoding="utf-8")
+    a, b, c = read_document(f), read_document(str(f)), read_document(NATIVE)
+    d = read_document(NATIVE.encode())
+    assert a.sentences == b.sentences == c.sentences == d.sentences
+    assert a.path == str(f) and c.path is None
+    assert [s.text for s in a.sentences] == [
+        "Pékin met en garde Manille", "PÉKIN (AFP) - La Chine a averti mardi les Philippines.",
+        "M. Wang a parlé.", "Manille dément toute provocation."]
+
+
+def test_crlf_bom_and_nbsp(tmp_path):
+    f = tmp_path / "win.txt"
+    f.write_bytes(b"\xef\xbb\xbf" + NATIVE.replace("\n", "\r\n").replace("M. Wang", "M.\u00a0Wang").encode())
+    doc = read_document(f)
+    assert doc.date == "2024-03"
+    assert [s.text for s in doc.sentences] == [s.text for s in read_document(NATIVE).sentences]
+
+
+def test_without_header():
+    doc = read_document("The ministry denied the report. Talks resume on Monday.")
+    assert doc.date is None and doc.headline is None and doc.lang == "en"
+    assert len(doc.sentences) == 2
+
+
+def test_day_precision_and_bad_month():
+    assert read_document(" date 2024-03-05 Titre\n\nTexte.").date == "2024-03-05"
+    with pytest.raises(DocumentError, match="invalid month"):
+        read_document(" date 2024-13 Titre\n\nTexte.")
+
+
+def test_non_utf8_file_names_file_and_line(tmp_path):
+    f = tmp_path / "latin1.txt"
+    f.write_bytes("Première ligne\nLa Défense a démenti.".encode("latin-1"))
+    with pytest.raises(DocumentError, match=r"latin1.txt: not UTF-8 text \(invalid byte at line 1\)"):
+        read_document(f)
+
+
+def test_binary_file(tmp_path):
+    f = tmp_path / "blob.txt"
+    f.write_bytes(b"PK\x03\x04\x00\x00binary")
+    with pytest.raises(DocumentError, match="blob.txt: looks like a binary file"):
+        read_document(f)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(DocumentError, match="no such file"):
+        read_document(tmp_path / "nope.txt")
+    with pytest.raises(DocumentError, match="is a folder"):
+        read_document(tmp_path)
+    with pytest.raises(TypeError, match="int"):
+        read_document(3)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600),
+       st.sampled_from(["", " date 2023-05 Un titre\n\n", " date 1999-12-31 \n\n", "date 2020-01 x\r\n"]))
+def test_fuzz_reader(body, header):
+    doc = read_document(header + body + "\n")  # never a path: it holds a line break
+    for s in doc.sentences:
+        assert doc.text[s.start:s.end] == s.text

@@ -1,0 +1,106 @@
+"""The training recipe: validation before fitting, determinism, atomic output, sklearn API."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
+
+from stance import AnnotationError, StanceClassifier, load_model
+from stance.training import pick_heldout, train
+
+from .conftest import SEEDS
+
+TINY = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}
+
+
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory, corpus):
+    """A corpus of ten conflicts, written as a user's own annotation file."""
+    groups = sorted({r.group for r in corpus})[:10]
+    path = tmp_path_factory.mktemp("data") / "mine.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in corpus:
+            if r.group in groups:
+                fh.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
+    return path, groups
+
+
+def test_two_runs_give_the_same_model(small_data, tmp_path):
+    path, groups = small_data
+    quiet = lambda s: None  # noqa: E731
+    a = train(path, tmp_path / "a.npz", heldout=groups[:2], grid=TINY, log=quiet)
+    b = train(path, tmp_path / "b.npz", heldout=groups[:2], grid=TINY, log=quiet)
+    assert a.card["arrays_sha256"] == b.card["arrays_sha256"]
+    assert a.card["metrics"] == b.card["metrics"]
+    ma, mb = load_model(tmp_path / "a.npz"), load_model(tmp_path / "b.npz")
+    texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8")][:300]
+    assert ma.predict(texts) == mb.predict(texts)
+    card = ma.card
+    assert card["heldout_groups"] == sorted(groups[:2])
+    assert set(card["metrics"]["heldout"]) >= {"all", "fr", "en"}
+    assert card["trained_on"]["counts"]["total"]["sentences"] > 0
+
+
+def test_bad_annotations_stop_before_any_fit(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok", "label": "neutral", "lang": "fr", "group": "g"}\n'
+                   '{"text": "", "label": "angry", "lang": "fr", "group": "g"}\n', encoding="utf-8")
+    monkeypatch.setattr(StanceClassifier, "fit", lambda *a, **k: pytest.fail("fitted anyway"))
+    with pytest.raises(AnnotationError) as info:
+        train(bad, tmp_path / "m.npz", log=lambda s: None)
+    assert {(line, msg.split()[0]) for _, line, msg in info.value.problems} == {(2, "empty"), (2, "unknown")}
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_interrupted_training_keeps_previous_model(small_data, tmp_path, monkeypatch):
+    path, groups = small_data
+    out = tmp_path / "model.npz"
+    train(path, out, heldout=groups[:2], grid=TINY, log=lambda s: None)
+    before = out.read_bytes()
+
+    def interrupted(self, card=None):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(StanceClassifier, "export", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        train(path, out, heldout=groups[:2], grid=TINY, log=lambda s: None)
+    assert out.read_bytes() == before
+
+
+def test_pick_heldout_is_deterministic():
+    groups = [f"g{i}" for i in range(40)]
+    assert pick_heldout(groups) == pick_heldout(reversed(groups))
+    assert len(pick_heldout(groups)) == 8
+
+
+def test_estimator_plays_with_sklearn(corpus):
+    recs = corpus[::4]
+    X, y, g = [r.text for r in recs], [r.label for r in recs], [r.group for r in recs]
+    est = StanceClassifier(calibrate=False)
+    assert clone(est).get_params() == est.get_params()
+    est.set_params(C=5.0)
+    assert est.C == 5.0
+    scores = cross_val_score(est, X, y, groups=g, cv=GroupKFold(3), scoring="f1_macro")
+    assert scores.shape == (3,) and np.all(scores > 0.4)
+    search = GridSearchCV(est, {"C": [1.0, 10.0]}, cv=GroupKFold(3), scoring="f1_macro")
+    search.fit(X, y, groups=g)
+    assert search.best_params_["C"] in (1.0, 10.0)
+    fitted = StanceClassifier().fit(X, y, groups=g)
+    assert list(fitted.classes_) == ["accusation", "denial", "warning", "conciliation", "neutral"]
+    assert fitted.temperature_ > 0 and fitted.n_features_ > 1000
+    proba = fitted.predict_proba(X[:10])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_estimator_rejects_bad_training_input():
+    est = StanceClassifier()
+    with pytest.raises(ValueError, match="unknown label"):
+        est.fit(["a", "b"], ["neutral", "angry"])
+    with pytest.raises(ValueError, match="no training example"):
+        est.fit(["a", "b"], ["neutral", "warning"])
+    with pytest.raises(ValueError, match="2 texts but 1 labels"):
+        est.fit(["a", "b"], ["neutral"])
+    with pytest.raises(TypeError, match="position 1"):
+        est.fit(["a", None], ["neutral", "neutral"])
