@@ -16,6 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from .labels import LABELS
 from .model import MAX_ORDER, Model, _softmax, best_index, check_texts, no_evidence_proba
@@ -91,12 +92,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """Fit on texts ``X`` and labels ``y``; ``groups`` (e.g. conflicts) keep the calibration
         folds honest: no group is both in a fold's training and scoring part."""
         texts, yi = self._check_xy(X, y)
-        self.temperature_ = 1.0
-        if self.calibrate:
-            self.temperature_ = fit_temperature(self._oof_scores(texts, yi, groups), yi)
-        self.vectorizer_, self.classifier_ = self._pipeline()
-        Xt = self.vectorizer_.fit_transform(texts)
-        self.classifier_.fit(Xt, yi)
+        # one BLAS thread: lbfgs on sparse tf-idf gains nothing from more, and threads that
+        # fight over two cores made fitting several times slower
+        with threadpool_limits(limits=1, user_api="blas"):
+            self.temperature_ = 1.0
+            if self.calibrate:
+                self.temperature_ = fit_temperature(self._oof_scores(texts, yi, groups), yi)
+            self.vectorizer_, self.classifier_ = self._pipeline()
+            Xt = self.vectorizer_.fit_transform(texts)
+            self.classifier_.fit(Xt, yi)
         self.classes_ = np.array(LABELS)
         self.n_features_ = Xt.shape[1]
         return self

@@ -20,8 +20,7 @@ from .metrics import evaluate, format_report
 
 DEFAULT_GRID: dict[str, list[Any]] = {
     "ngram_range": [(1, 2), (1, 3)],
-    "C": [3.0, 10.0, 30.0],
-    "min_df": [1, 2],
+    "C": [10.0, 30.0, 100.0],
 }
 """Hyper-parameters tried by grouped cross-validation (every combination)."""
 
