@@ -13,16 +13,16 @@ the softmax are a handful of numpy calls whatever the batch size.
 from __future__ import annotations
 
 import hashlib
+from collections import abc
 import io
 import json
 import os
+import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
@@ -33,17 +33,57 @@ from .text import TOKEN_RE, char_ngrams
 FORMAT_VERSION = 1
 """Version of the ``.npz`` layout; a file of another version is refused with the reason."""
 
+_TOKEN_OR_NUL = re.compile(TOKEN_RE.pattern + "|\x00")
+
 MAX_ORDER = 3
 """Longest word n-gram the integer keys support (token ids are packed base ``len(tokens)``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    """The answer for one text: its label, the label's probability, and all five probabilities."""
+class Probabilities(abc.Mapping):
+    """A read-only mapping of the five labels to their probabilities, in :data:`LABELS` order."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Sequence[float]):
+        self._values = tuple(values)
+
+    def __getitem__(self, label: str) -> float:
+        try:
+            return self._values[_LABEL_INDEX[label]]
+        except KeyError:
+            raise KeyError(label) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LABELS)
+
+    def __len__(self) -> int:
+        return len(LABELS)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Probabilities):
+            return self._values == other._values
+        return abc.Mapping.__eq__(self, other)
+
+    def __hash__(self) -> int:
+        return hash(self._values)
+
+    def __reduce__(self) -> tuple:
+        return (Probabilities, (self._values,))
+
+
+_LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+
+
+class Prediction(NamedTuple):
+    """The answer for one text: its ``label``, the label's probability (``confidence``), and
+    ``probabilities`` over all five labels (a read-only mapping). Immutable and picklable."""
 
     label: str
     confidence: float
-    probabilities: Mapping[str, float] = field(repr=False)
+    probabilities: Probabilities
 
     def __repr__(self) -> str:
         return f"Prediction(label={self.label!r}, confidence={self.confidence:.3f})"
@@ -106,9 +146,11 @@ class Model:
             str(s): int(f) for s, f in zip(arrays["chars"], arrays["char_feats"])}
         self._arrays = {k: np.asarray(v) for k, v in arrays.items()}
         self._token_id: dict[str, int] = {str(t): i for i, t in enumerate(self.tokens)}
+        self._token_id_nul = dict(self._token_id)
+        self._token_id_nul["\x00"] = -2  # the batch separator, see _token_ids
         n_tok = len(self.tokens)
         # unigram feature of each token id, -1 when the token is only part of longer n-grams
-        self._unigram = np.full(n_tok + 1, -1, dtype=np.int64)
+        self._unigram = np.full(n_tok + 2, -1, dtype=np.int64)
         if self.order >= 1 and len(self.keys[0]):
             self._unigram[self.keys[0]] = self.feats[0]
         self._base = max(n_tok, 1)
@@ -118,58 +160,78 @@ class Model:
             raise ModelError("model arrays have inconsistent shapes (idf, coef, intercept)")
 
     # ------------------------------------------------------------------ features
-    def _token_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
-        """Token ids of all texts, flattened (-1 for unknown tokens), the token count of each,
-        and the tokens themselves."""
-        toks = [TOKEN_RE.findall(unicodedata.normalize("NFC", t).lower()) for t in texts]
-        lengths = np.fromiter(map(len, toks), dtype=np.int64, count=len(toks))
-        get = self._token_id.get
-        ids = np.fromiter((get(w, -1) for w in chain.from_iterable(toks)), dtype=np.int64,
-                          count=int(lengths.sum()))
-        return ids, lengths, toks
+    def _token_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]] | None]:
+        """Token ids of the whole batch in one array, texts separated by -2 (unknown tokens are
+        -1, so no n-gram spans a separator or an unknown word), the text index of every
+        position, and (only when character n-grams need them) the tokens of each text.
+
+        The fast way joins the batch with NUL, normalises, lower-cases and tokenises it in one
+        pass each; NFC and lower-casing cannot cross a NUL, so the tokens are exactly those of
+        :func:`stance.text.tokenize` per text. A batch whose texts hold NUL goes text by text.
+        """
+        n = len(texts)
+        joined = "\x00".join(texts)
+        if self.char_ngram_range is None and joined.count("\x00") == n - 1:
+            toks = _TOKEN_OR_NUL.findall(unicodedata.normalize("NFC", joined).lower())
+            per_text = None
+        else:
+            per_text = [TOKEN_RE.findall(unicodedata.normalize("NFC", t).lower()) for t in texts]
+            toks = list(chain.from_iterable(chain.from_iterable(zip(([["\x00"]] * n), per_text))))[1:]
+        ids = np.fromiter(map(self._token_id_nul.get, toks, repeat(-1, len(toks))),
+                          dtype=np.int64, count=len(toks))
+        return ids, np.cumsum(ids == -2), per_text
 
     def _occurrences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (document, feature) occurrence in ``texts``, and which texts have any token."""
-        ids, lengths, toks = self._token_ids(texts)
-        doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        n_texts = len(texts)
+        ids, doc, per_text = self._token_ids(texts)
+        has_tokens = np.bincount(doc[ids != -2], minlength=n_texts) > 0
         docs, feats = [], []
-        f1 = self._unigram[ids]  # ids == -1 indexes the sentinel slot, which is -1
+        f1 = self._unigram[ids]  # -1 and -2 index the two sentinel slots, both -1
         keep = f1 >= 0
         docs.append(doc[keep])
         feats.append(f1[keep])
+        known = ids >= 0
         for n in range(2, self.order + 1):
             m = len(ids) - n + 1
             if m <= 0 or not len(self.keys[n - 1]):
                 continue
-            valid = doc[:m] == doc[n - 1:]
-            key = np.zeros(m, dtype=np.int64)
-            for j in range(n):
-                part = ids[j:j + m]
-                valid &= part >= 0
-                key = key * self._base + part
-            key, d = key[valid], doc[:m][valid]
+            valid = known[:m].copy()
+            key = ids[:m].copy()
+            for j in range(1, n):
+                valid &= known[j:j + m]
+                key *= self._base
+                key += ids[j:j + m]
+            where = np.flatnonzero(valid)
+            key = key[where]
             keys, fts = self.keys[n - 1], self.feats[n - 1]
             pos = np.searchsorted(keys, key)
             pos[pos == len(keys)] = 0
             hit = keys[pos] == key
-            docs.append(d[hit])
+            docs.append(doc[where[hit]])
             feats.append(fts[pos[hit]])
-        if self.char_ngram_range is not None:
+        if per_text is not None and self.char_ngram_range is not None:
             get = self.char_vocab.get
-            for i, words in enumerate(toks):
+            for i, words in enumerate(per_text):
                 fs = [f for f in map(get, char_ngrams(words, self.char_ngram_range)) if f is not None]
                 docs.append(np.full(len(fs), i, dtype=np.int64))
                 feats.append(np.asarray(fs, dtype=np.int64))
-        return np.concatenate(docs), np.concatenate(feats), lengths > 0
+        return np.concatenate(docs), np.concatenate(feats), has_tokens
 
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Sparse tf-idf rows as (document, feature, value) triples, l2-normalised per document,
         plus which texts have any letter token."""
         doc, feat, has_tokens = self._occurrences(texts)
         n_features = len(self.idf)
-        uniq, counts = np.unique(doc * n_features + feat, return_counts=True)
-        doc, feat = np.divmod(uniq, n_features)
-        tf = counts.astype(np.float64)
+        keys = np.sort(doc * n_features + feat, kind="stable")  # nearly sorted: runs per block
+        first = np.empty(len(keys), dtype=bool)
+        first[:1] = True
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        uniq = keys[starts]
+        doc = uniq // n_features
+        feat = uniq - doc * n_features
+        tf = np.diff(np.append(starts, len(keys))).astype(np.float64)  # term counts
         if self.sublinear_tf:
             tf = np.log(tf) + 1.0
         val = tf * self.idf[feat]
@@ -184,12 +246,15 @@ class Model:
         feature, and which had any letter token."""
         doc, feat, val, has_tokens = self.transform(texts)
         n = len(texts)
-        contrib = self.coef[feat] * val[:, None]
-        scores = np.empty((n, self.coef.shape[1]))
-        for c in range(scores.shape[1]):
-            scores[:, c] = np.bincount(doc, weights=contrib[:, c], minlength=n)
+        scores = np.zeros((n, self.coef.shape[1]))
+        has_features = np.zeros(n, dtype=bool)
+        if len(doc):  # rows come sorted by document: one reduceat sums each document's terms
+            starts = np.flatnonzero(np.concatenate(([True], doc[1:] != doc[:-1])))
+            contrib = self.coef[feat]
+            contrib *= val[:, None]
+            scores[doc[starts]] = np.add.reduceat(contrib, starts, axis=0)
+            has_features[doc[starts]] = True
         scores += self.intercept
-        has_features = np.bincount(doc, minlength=n) > 0
         return scores, has_features, has_tokens
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -214,10 +279,8 @@ class Model:
         proba = self.predict_proba(texts)
         labels = self.labels
         best = best_index(proba)
-        out = []
-        for row, b in zip(proba.tolist(), best.tolist()):
-            out.append(Prediction(labels[b], row[b], MappingProxyType(dict(zip(labels, row)))))
-        return out
+        return [Prediction(labels[b], row[b], Probabilities(row))
+                for row, b in zip(proba.tolist(), best.tolist())]
 
     def classify(self, text: str) -> Prediction:
         """The :class:`Prediction` for one text."""
