@@ -16,6 +16,7 @@ import hashlib
 from collections import abc
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -283,10 +284,66 @@ class Model:
                 for row, b in zip(proba.tolist(), best.tolist())]
 
     def classify(self, text: str) -> Prediction:
-        """The :class:`Prediction` for one text."""
+        """The :class:`Prediction` for one text, by a scalar path (dicts and a handful of
+        float operations) that skips numpy's per-call overhead; equal to :meth:`classify_many`."""
         if not isinstance(text, str):
             raise TypeError(f"classify() expects str, got {type(text).__name__}")
-        return self.classify_many([text])[0]
+        row = self._proba_one(text)
+        best = max(range(len(row) - 1, -1, -1), key=row.__getitem__)  # ties: the later label
+        return Prediction(self.labels[best], row[best], Probabilities(row))
+
+    def _proba_one(self, text: str) -> list[float]:
+        words = TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
+        get = self._token_id.get
+        ids = [get(w, -1) for w in words]
+        counts: dict[int, int] = {}
+        scalar = self._scalar()
+        unigram = scalar["unigram"]
+        for i in ids:
+            if i >= 0 and unigram[i] >= 0:
+                counts[unigram[i]] = counts.get(unigram[i], 0) + 1
+        base = self._base
+        for n in range(2, self.order + 1):
+            table = scalar["ngrams"][n]
+            for start in range(len(ids) - n + 1):
+                key = 0
+                for i in ids[start:start + n]:
+                    if i < 0:
+                        break
+                    key = key * base + i
+                else:
+                    f = table.get(key)
+                    if f is not None:
+                        counts[f] = counts.get(f, 0) + 1
+        if self.char_ngram_range is not None:
+            for f in map(self.char_vocab.get, char_ngrams(words, self.char_ngram_range)):
+                if f is not None:
+                    counts[f] = counts.get(f, 0) + 1
+        if not counts:
+            return no_evidence_proba(np.array([bool(words)]), len(self.labels), self._neutral)[0].tolist()
+        idf = scalar["idf"]
+        feats = list(counts)
+        if self.sublinear_tf:
+            vals = [(math.log(c) + 1.0) * idf[f] for f, c in counts.items()]
+        else:
+            vals = [c * idf[f] for f, c in counts.items()]
+        norm = math.sqrt(sum(v * v for v in vals))
+        scores = (np.asarray(vals) / norm) @ self.coef[feats] + self.intercept
+        z = (scores / self.temperature).tolist()
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return [v / total for v in e]
+
+    def _scalar(self) -> dict[str, Any]:
+        """Python lists and dicts for the scalar path, built on its first use."""
+        tables = self.__dict__.get("_scalar_tables")
+        if tables is None:
+            tables = {"unigram": self._unigram.tolist(), "idf": self.idf.tolist(),
+                      "ngrams": {n: dict(zip(self.keys[n - 1].tolist(), self.feats[n - 1].tolist()))
+                                 for n in range(2, self.order + 1)}}
+            self._scalar_tables = tables
+        return tables
 
     # ------------------------------------------------------------------ explanation
     def feature_names(self) -> list[str]:
