@@ -36,6 +36,9 @@ FORMAT_VERSION = 1
 
 _TOKEN_OR_NUL = re.compile(TOKEN_RE.pattern + "|\x00")
 
+BLOCK = 8192
+"""Texts per vectorised pass of :meth:`Model.predict_proba`; larger batches go block by block."""
+
 MAX_ORDER = 3
 """Longest word n-gram the integer keys support (token ids are packed base ``len(tokens)``)."""
 
@@ -123,6 +126,52 @@ def no_evidence_proba(has_tokens: np.ndarray, n_classes: int, neutral: int) -> n
     return out
 
 
+class KeyTable:
+    """An open-addressing hash table from int64 n-gram keys to feature columns, looked up a
+    whole array at a time: a few vectorised probes instead of a binary search per key."""
+
+    _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        self.bits = max(4, int(np.ceil(np.log2(max(len(keys), 1) * 4))))  # load factor <= 1/4
+        size = 1 << self.bits
+        self.keys = np.full(size, -1, dtype=np.int64)
+        self.values = np.full(size, -1, dtype=np.int64)
+        home = self._home(keys)
+        pending = np.arange(len(keys))
+        probe = 0
+        while pending.size:  # round r places keys at home + r; each slot has one winner
+            slots = (home[pending] + probe) & (size - 1)
+            free = self.keys[slots] == -1
+            slot, first = np.unique(slots[free], return_index=True)
+            winners = pending[free][first]
+            self.keys[slot] = keys[winners]
+            self.values[slot] = values[winners]
+            pending = np.setdiff1d(pending, winners, assume_unique=True)
+            probe += 1
+        self.max_probe = probe
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys.astype(np.uint64) * self._MULT) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def lookup(self, query: np.ndarray) -> np.ndarray:
+        """The value of every key of ``query``, -1 where absent."""
+        out = np.full(len(query), -1, dtype=np.int64)
+        home = self._home(query)
+        todo = np.arange(len(query))
+        mask = len(self.keys) - 1
+        for probe in range(self.max_probe):
+            slots = (home[todo] + probe) & mask
+            found = self.keys[slots]
+            hit = found == query[todo]
+            out[todo[hit]] = self.values[slots[hit]]
+            todo = todo[~hit & (found != -1)]
+            if not todo.size:
+                break
+        return out
+
+
 class Model:
     """A fitted stance model in plain arrays; use :func:`load_model` or
     :meth:`stance.StanceClassifier.export` to get one."""
@@ -155,6 +204,7 @@ class Model:
         if self.order >= 1 and len(self.keys[0]):
             self._unigram[self.keys[0]] = self.feats[0]
         self._base = max(n_tok, 1)
+        self._tables = [KeyTable(self.keys[n - 1], self.feats[n - 1]) for n in range(2, self.order + 1)]
         self._neutral = self.labels.index("neutral")
         n_features, n_classes = self.coef.shape
         if self.idf.shape != (n_features,) or self.intercept.shape != (n_classes,):
@@ -205,12 +255,10 @@ class Model:
                 key += ids[j:j + m]
             where = np.flatnonzero(valid)
             key = key[where]
-            keys, fts = self.keys[n - 1], self.feats[n - 1]
-            pos = np.searchsorted(keys, key)
-            pos[pos == len(keys)] = 0
-            hit = keys[pos] == key
+            f = self._tables[n - 2].lookup(key)
+            hit = f >= 0
             docs.append(doc[where[hit]])
-            feats.append(fts[pos[hit]])
+            feats.append(f[hit])
         if per_text is not None and self.char_ngram_range is not None:
             get = self.char_vocab.get
             for i, words in enumerate(per_text):
@@ -261,6 +309,9 @@ class Model:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (n_texts, 5), columns in :data:`stance.LABELS` order."""
         texts = check_texts(texts, "predict_proba")
+        if len(texts) > BLOCK:  # blocks that stay in cache beat one huge pass
+            return np.concatenate([self.predict_proba(texts[i:i + BLOCK])
+                                   for i in range(0, len(texts), BLOCK)])
         if not texts:
             return np.zeros((0, len(self.labels)))
         scores, has_features, has_tokens = self.decision_function(texts)
