@@ -12,7 +12,7 @@ import pytest
 from stance import LABELS
 from stance.cli import main
 
-from .conftest import SEED_DOC, SEEDS
+from .conftest import SEED_DOC
 
 
 def run(*args, stdin=None):

@@ -11,7 +11,6 @@ from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 from stance import AnnotationError, StanceClassifier, load_model
 from stance.training import pick_heldout, train
 
-from .conftest import SEEDS
 
 TINY = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}
 
