@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence, TextIO
@@ -115,17 +116,19 @@ def _csv_rows(analysis) -> Iterator[dict]:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .tension import analyze_many
     paths = expand_paths(args.paths)
-    model = _load(args.model)
     out = sys.stdout
     writer = None
     if args.format == "csv":
         writer = csv.DictWriter(out, fieldnames=CSV_FIELDS)
         writer.writeheader()
     if args.scheduler or args.workers:
+        if "-" in paths:
+            raise StanceError("stdin (-) cannot be analysed on a Dask cluster: pass files")
         from .distributed import analyze_paths
         analyses: Iterable = analyze_paths(paths, scheduler=args.scheduler, workers=args.workers,
                                            model_path=args.model, progress=True)
     else:
+        model = _load(args.model)
         progress = Progress(len(paths), "analyze")
 
         def run() -> Iterator:
@@ -219,6 +222,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="stance", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"stance {__version__}")
@@ -231,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
     a.add_argument("--model", help="a model file (default: the shipped model)")
     a.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs stance[dask])")
-    a.add_argument("--workers", type=int, help="run on a local Dask cluster of N workers")
+    a.add_argument("--workers", type=_positive, help="run on a local Dask cluster of N workers")
     a.set_defaults(func=cmd_analyze)
 
     c = sub.add_parser("classify", help="label sentences given as arguments or as lines on stdin",
@@ -274,6 +284,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # e.g. piped into head: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except AnnotationError as exc:
         sys.stderr.write(f"stance: error: {len(exc.problems)} problem(s) in the annotations\n")
         for f, line, msg in exc.problems:
@@ -282,8 +295,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StanceError, ValueError, OSError) as exc:
         sys.stderr.write(f"stance: error: {exc}\n")
         return 1
-    except BrokenPipeError:  # e.g. piped into head
-        return 0
     except KeyboardInterrupt:
         return 130
 
