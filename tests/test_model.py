@@ -189,3 +189,13 @@ def test_explain_names_ngrams_of_the_text(fitted):
     with pytest.raises(ValueError, match="unknown label"):
         model.explain(text, label="anger")
     assert label in LABELS
+
+
+def test_scalar_classify_equals_sklearn(fitted, texts):
+    """classify() takes its own scalar path for one text: it must agree with scikit-learn too."""
+    est, model = fitted
+    sample = texts[::5] + TRICKY
+    expected = est.predict_proba(sample)
+    got = np.array([[model.classify(t).probabilities[lab] for lab in LABELS] for t in sample])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+    assert [model.classify(t).label for t in sample] == list(est.predict(sample))
