@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -42,17 +41,9 @@ _corpus: tuple[str, ...] = ()
 
 
 def read_corpus() -> tuple[str, ...]:
-    """The seed corpus texts (read once, on the client: the files may change meanwhile)."""
-    out = []
-    for f in sorted(SEEDS.glob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            try:
-                text = json.loads(line).get("text")
-            except (json.JSONDecodeError, AttributeError):
-                continue
-            if isinstance(text, str) and text.strip():
-                out.append(text)
-    return tuple(out)
+    """The seed corpus texts, read on the client and sent once to each worker."""
+    from stance.corpus import load_annotations
+    return tuple(r.text for r in load_annotations(SEEDS))
 
 
 def set_up(corpus: tuple[str, ...], model_path: str) -> int:

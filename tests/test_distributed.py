@@ -2,7 +2,6 @@
 once per worker. Needs the extra ``stance[dask]``; skipped without it."""
 from __future__ import annotations
 
-import json
 import os
 import pickle
 import random
@@ -43,21 +42,6 @@ def model_path(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def model(model_path):
     return load_model(model_path)
-
-
-@pytest.fixture(scope="module")
-def texts() -> list[str]:
-    out = []
-    for f in sorted(SEEDS.glob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            try:
-                text = json.loads(line).get("text")
-            except (json.JSONDecodeError, AttributeError):
-                continue  # a line being rewritten by someone else: not our concern here
-            if isinstance(text, str) and text.strip():
-                out.append(text)
-    assert len(out) > 2000
-    return out
 
 
 @pytest.fixture(scope="module")
