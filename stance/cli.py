@@ -206,7 +206,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .baseline import KeywordBaseline
     from .corpus import load_annotations
     from .metrics import evaluate, format_report
-    records = load_annotations(args.data, allow_duplicates=True)
+    records = load_annotations(args.data, allow_duplicates=True, require_group=False)
     texts = [r.text for r in records]
     gold = [r.label for r in records]
     langs = [r.lang for r in records]

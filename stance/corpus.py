@@ -68,19 +68,21 @@ def annotation_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> 
     return out
 
 
-def _check_record(obj: object, where: str, line: int, problems: list) -> Record | None:
+def _check_record(obj: object, where: str, line: int, problems: list,
+                  required: tuple[str, ...] = REQUIRED) -> Record | None:
     def bad(msg: str) -> None:
         problems.append((where, line, msg))
 
     if not isinstance(obj, dict):
         bad(f"expected a JSON object, got {type(obj).__name__}")
         return None
-    missing = [k for k in REQUIRED if k not in obj]
+    missing = [k for k in required if k not in obj]
     if missing:
         bad(f"missing field(s) {', '.join(missing)}")
         return None
+    obj = {"group": "", **obj}
     ok = True
-    for k in REQUIRED:
+    for k in required:
         if not isinstance(obj[k], str):
             bad(f"field {k!r} must be a string, got {type(obj[k]).__name__}")
             ok = False
@@ -92,7 +94,7 @@ def _check_record(obj: object, where: str, line: int, problems: list) -> Record 
     if obj["label"] not in LABELS:
         bad(f"unknown label {obj['label']!r} (expected one of {', '.join(LABELS)})")
         ok = False
-    if not obj["lang"].strip() or not obj["group"].strip():
+    if not obj["lang"].strip() or ("group" in required and not obj["group"].strip()):
         bad("empty lang or group")
         ok = False
     for k, typ in OPTIONAL.items():
@@ -113,12 +115,13 @@ def _check_record(obj: object, where: str, line: int, problems: list) -> Record 
 
 
 def load_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike],
-                     allow_duplicates: bool = False) -> list[Record]:
+                     allow_duplicates: bool = False, require_group: bool = True) -> list[Record]:
     """Read and validate annotation files (or folders of ``*.jsonl``); return their records.
 
     Raises :class:`stance.AnnotationError` listing every problem by file and line: invalid
     UTF-8 or JSON, a missing field, an unknown label, empty text, or the same text twice
-    (with two labels always; with the same label unless ``allow_duplicates``).
+    (with two labels always; with the same label unless ``allow_duplicates``). Evaluation
+    files may leave out ``group`` (``require_group=False``); training needs it.
     """
     files = annotation_files(paths)
     problems: list[tuple[str, int, str]] = []
@@ -145,7 +148,8 @@ def load_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike],
             except json.JSONDecodeError as exc:
                 problems.append((where, n, f"invalid JSON: {exc.msg} (column {exc.colno})"))
                 continue
-            rec = _check_record(obj, where, n, problems)
+            rec = _check_record(obj, where, n, problems,
+                                REQUIRED if require_group else ("text", "label", "lang"))
             if rec is not None:
                 records.append(rec)
     seen: dict[str, Record] = {}

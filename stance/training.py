@@ -130,14 +130,9 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
 
 
 def realdev_records(path: str | os.PathLike) -> list[Record]:
-    """Real news sentences (``text``, ``label``, ``lang`` per line) as records, for evaluation only."""
-    import json
+    """Real news sentences (``text``, ``label``, ``lang`` per line, no group) as validated
+    records of the group ``realdev``, for evaluation only."""
+    from dataclasses import replace
 
-    recs = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if line.strip():
-                o = json.loads(line)
-                recs.append(Record(o["text"], o["label"], o.get("lang", "?"), "realdev",
-                                   source=str(path), line=n))
-    return recs
+    return [replace(r, group="realdev")
+            for r in load_annotations(path, allow_duplicates=True, require_group=False)]

@@ -110,3 +110,12 @@ def test_train_rejects_bad_file_with_lines(tmp_path):
     assert r.returncode == 1
     assert f"{data}:1: unknown label" in r.stderr and f"{data}:2: invalid JSON" in r.stderr
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_evaluate_takes_files_without_groups(tmp_path, corpus):
+    data = tmp_path / "eval.jsonl"
+    data.write_text("".join(json.dumps({"text": r.text, "label": r.label, "lang": r.lang},
+                                       ensure_ascii=False) + "\n" for r in corpus[:50]), encoding="utf-8")
+    r = run("evaluate", "--data", str(data), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["model"]["all"]["n"] == 50
