@@ -308,7 +308,8 @@ class Model:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (n_texts, 5), columns in :data:`stance.LABELS` order."""
-        texts = check_texts(texts, "predict_proba")
+        if not isinstance(texts, list) or not all(type(t) is str for t in texts):
+            texts = check_texts(texts, "predict_proba")
         if len(texts) > BLOCK:  # blocks that stay in cache beat one huge pass
             return np.concatenate([self.predict_proba(texts[i:i + BLOCK])
                                    for i in range(0, len(texts), BLOCK)])
@@ -327,12 +328,11 @@ class Model:
 
     def classify_many(self, texts: Iterable[str]) -> list[Prediction]:
         """A :class:`Prediction` per text, computed in one vectorised pass."""
-        texts = check_texts(texts, "classify_many")
-        proba = self.predict_proba(texts)
+        proba = self.predict_proba(check_texts(texts, "classify_many"))
         labels = self.labels
-        best = best_index(proba)
-        return [Prediction(labels[b], row[b], Probabilities(row))
-                for row, b in zip(proba.tolist(), best.tolist())]
+        make = tuple.__new__  # Prediction's own __new__, without the keyword-argument layer
+        return [make(Prediction, (labels[b], row[b], Probabilities(row)))
+                for row, b in zip(proba.tolist(), best_index(proba).tolist())]
 
     def classify(self, text: str) -> Prediction:
         """The :class:`Prediction` for one text, by a scalar path (dicts and a handful of
