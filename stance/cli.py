@@ -229,6 +229,10 @@ def _positive(value: str) -> int:
     return n
 
 
+def _model_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="a model file (default: the shipped model)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="stance", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"stance {__version__}")
@@ -239,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "stdin) and give each document's tension.")
     a.add_argument("paths", nargs="+", metavar="PATH")
     a.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
-    a.add_argument("--model", help="a model file (default: the shipped model)")
+    _model_option(a)
     a.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs stance[dask])")
     a.add_argument("--workers", type=_positive, help="run on a local Dask cluster of N workers")
     a.set_defaults(func=cmd_analyze)
@@ -248,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Label sentences given as arguments, or one per line on stdin.")
     c.add_argument("texts", nargs="*", metavar="TEXT")
     c.add_argument("--format", choices=["tsv", "jsonl"], default="tsv")
-    c.add_argument("--model", help="a model file (default: the shipped model)")
+    _model_option(c)
     c.set_defaults(func=cmd_classify)
 
     s = sub.add_parser("series", help="tension per period over dated documents",
@@ -257,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month")
     s.add_argument("--format", choices=["table", "jsonl"], default="table")
-    s.add_argument("--model", help="a model file (default: the shipped model)")
+    _model_option(s)
     s.set_defaults(func=cmd_series)
 
     t = sub.add_parser("train", help="train a model on annotation files (JSON Lines)",
@@ -274,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Score a model (default: the shipped one) and the keyword "
                                    "baseline on annotation files, per label and language.")
     e.add_argument("--data", required=True, nargs="+", help="annotation files or folders")
-    e.add_argument("--model", help="a model file (default: the shipped model)")
+    _model_option(e)
     e.add_argument("--format", choices=["text", "json"], default="text")
     e.set_defaults(func=cmd_evaluate)
     return p

@@ -35,6 +35,11 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     return float(np.exp(res.x))
 
 
+def jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    """Hyper-parameters as JSON keeps them: tuples (n-gram ranges) become lists."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
 class StanceClassifier(ClassifierMixin, BaseEstimator):
     """Tf-idf word (and optionally character) n-grams + logistic regression over the five labels.
 
@@ -175,19 +180,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         arrays["char_ngram_range"] = np.array(self.char_ngram_range or (), dtype=np.int64)
         arrays["sublinear_tf"] = np.array(bool(self.sublinear_tf))
         arrays["idf"] = self.vectorizer_.idf_.astype(np.float64)
-        coef = np.zeros((self.n_features_, len(LABELS)))
-        coef[:, self.classifier_.classes_] = self.classifier_.coef_.T
-        intercept = np.full(len(LABELS), -30.0)
-        intercept[self.classifier_.classes_] = self.classifier_.intercept_
-        arrays["coef"] = coef
-        arrays["intercept"] = intercept
+        arrays["coef"] = np.ascontiguousarray(self.classifier_.coef_.T, dtype=np.float64)  # all 5 labels
+        arrays["intercept"] = self.classifier_.intercept_.astype(np.float64)
         arrays["temperature"] = np.array(self.temperature_)
         arrays["labels"] = np.array(LABELS, dtype=str)
         import sklearn
         full_card = {
             "labels": list(LABELS),
-            "hyperparameters": {k: (list(v) if isinstance(v, tuple) else v)
-                                for k, v in self.get_params().items()},
+            "hyperparameters": jsonable(self.get_params()),
             "temperature": self.temperature_,
             "n_features": int(self.n_features_),
             "versions": {"python": platform.python_version(), "numpy": np.__version__,

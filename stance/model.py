@@ -21,7 +21,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from itertools import chain, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
@@ -29,7 +29,7 @@ import numpy as np
 
 from .errors import ModelError
 from .labels import LABELS
-from .text import TOKEN_RE, char_ngrams
+from .text import TOKEN_RE, char_ngrams, tokenize
 
 FORMAT_VERSION = 1
 """Version of the ``.npz`` layout; a file of another version is refused with the reason."""
@@ -226,8 +226,12 @@ class Model:
             toks = _TOKEN_OR_NUL.findall(unicodedata.normalize("NFC", joined).lower())
             per_text = None
         else:
-            per_text = [TOKEN_RE.findall(unicodedata.normalize("NFC", t).lower()) for t in texts]
-            toks = list(chain.from_iterable(chain.from_iterable(zip(([["\x00"]] * n), per_text))))[1:]
+            per_text = [tokenize(t) for t in texts]
+            toks = []
+            for i, words in enumerate(per_text):
+                if i:
+                    toks.append("\x00")
+                toks.extend(words)
         ids = np.fromiter(map(self._token_id_nul.get, toks, repeat(-1, len(toks))),
                           dtype=np.int64, count=len(toks))
         return ids, np.cumsum(ids == -2), per_text
@@ -344,7 +348,7 @@ class Model:
         return Prediction(self.labels[best], row[best], Probabilities(row))
 
     def _proba_one(self, text: str) -> list[float]:
-        words = TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
+        words = tokenize(text)
         get = self._token_id.get
         ids = [get(w, -1) for w in words]
         counts: dict[int, int] = {}

@@ -84,9 +84,7 @@ def _as_document(doc: Document | str | os.PathLike) -> Document:
 def analyze(document: Document | str | os.PathLike, model: Model | None = None) -> Analysis:
     """Classify every sentence of ``document`` (a :class:`Document`, a path or a text) and
     compute its label counts, tension and intensity."""
-    doc = _as_document(document)
-    preds = _model(model).classify_many([s.text for s in doc.sentences])
-    return _assemble(doc, preds)
+    return analyze_many([document], model)[0]
 
 
 def analyze_many(documents: Iterable[Document | str | os.PathLike], model: Model | None = None

@@ -16,21 +16,6 @@ from dataclasses import dataclass
 TOKEN_RE = re.compile(r"[^\W\d_]+")
 """A token: a maximal run of letters (any script)."""
 
-_QUOTES = {ord(c): '"' for c in "«»“”„‟″〝〞＂"}
-_QUOTES.update({ord(c): "'" for c in "’‘‚‛ʼ`´′＇"})
-_QUOTES.update({ord(c): " " for c in "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u3000"})
-_QUOTES.update({ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"})
-
-
-def normalize(text: str) -> str:
-    """Return ``text`` in NFC with typographic quotes, apostrophes and odd spaces made plain.
-
-    Offsets are not kept: use it for display and matching, not on a document whose
-    character positions matter.
-    """
-    return unicodedata.normalize("NFC", text).translate(_QUOTES)
-
-
 def tokenize(text: str) -> list[str]:
     """Lower-cased letter tokens of ``text`` (NFC), the unit every word n-gram is built from."""
     return TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
