@@ -4,9 +4,13 @@ detection, and the split by group that keeps whole conflicts out of training.
 One record per line::
 
     {"text": "...", "label": "denial", "lang": "fr", "group": "russia-ukraine",
-     "also": ["accusation"], "note": "rule 1", "hard": true, "doc": "000_...", "index": 3}
+     "also": ["accusation"], "note": "rule 1", "hard": true, "doc": "000_...", "index": 3,
+     "actors": {"source": "Moscou", "target": "Kiev", "source_codes": ["RUS"],
+                "target_codes": ["UKR"]}}
 
-``text``, ``label``, ``lang`` and ``group`` are required; the rest is optional. Every problem of
+``text``, ``label``, ``lang`` and ``group`` are required; the rest is optional. ``actors``
+(who performs the act, at whom: exact substrings of ``text`` or null, and their codes) is
+given for non-neutral sentences of the story waves. Every problem of
 every file is collected and raised at once as :class:`stance.AnnotationError`, with file and
 line, so that nothing is trained on a corpus that fails validation.
 """
@@ -25,7 +29,11 @@ from .labels import LABELS, STANCE_LABELS
 from .text import fold, shingles, similar_pairs
 
 REQUIRED = ("text", "label", "lang", "group")
-OPTIONAL = {"also": list, "note": str, "hard": bool, "doc": str, "index": int, "id": str}
+OPTIONAL = {"also": list, "note": str, "hard": bool, "doc": str, "index": int, "id": str,
+            "actors": dict}
+ACTOR_FIELDS = {"source": str, "target": str, "source_codes": list, "target_codes": list}
+LANGS = ("fr", "en")
+"""The languages the model is trained for; annotations in others are refused."""
 NEAR_DUPLICATE_JACCARD = 0.7
 """Two sentences are near duplicates when the Jaccard similarity of their sets of word
 bigrams (accents, case and punctuation removed) is at least this."""
@@ -44,6 +52,7 @@ class Record:
     hard: bool = False
     doc: str | None = None
     index: int | None = None
+    actors: dict | None = field(default=None, compare=False, hash=False)
     source: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 
@@ -94,12 +103,19 @@ def _check_record(obj: object, where: str, line: int, problems: list,
     if obj["label"] not in LABELS:
         bad(f"unknown label {obj['label']!r} (expected one of {', '.join(LABELS)})")
         ok = False
-    if not obj["lang"].strip() or ("group" in required and not obj["group"].strip()):
-        bad("empty lang or group")
+    if obj["lang"] not in LANGS:
+        bad(f"unknown lang {obj['lang']!r} (expected one of {', '.join(LANGS)}, lower case)")
+        ok = False
+    if "group" in required and not obj["group"].strip():
+        bad("empty group")
         ok = False
     for k, typ in OPTIONAL.items():
         if k in obj and obj[k] is not None and not isinstance(obj[k], typ):
             bad(f"field {k!r} must be {typ.__name__}, got {type(obj[k]).__name__}")
+            ok = False
+    if isinstance(obj.get("actors"), dict):
+        for msg in _actor_problems(obj["actors"], obj["text"]):
+            bad(msg)
             ok = False
     also = obj.get("also") or []
     if isinstance(also, list):
@@ -111,7 +127,24 @@ def _check_record(obj: object, where: str, line: int, problems: list,
         return None
     return Record(text=obj["text"], label=obj["label"], lang=obj["lang"], group=obj["group"],
                   also=tuple(also), note=obj.get("note") or "", hard=bool(obj.get("hard")),
-                  doc=obj.get("doc"), index=obj.get("index"), source=where, line=line)
+                  doc=obj.get("doc"), index=obj.get("index"), actors=obj.get("actors"),
+                  source=where, line=line)
+
+
+def _actor_problems(actors: dict, text: str) -> list[str]:
+    """What is wrong with an ``actors`` object: unknown keys, wrong types, spans not in the text."""
+    out = []
+    for k, v in actors.items():
+        typ = ACTOR_FIELDS.get(k)
+        if typ is None:
+            out.append(f"'actors' has an unknown key {k!r} (expected {', '.join(ACTOR_FIELDS)})")
+        elif v is not None and not isinstance(v, typ):
+            out.append(f"'actors.{k}' must be {typ.__name__} or null, got {type(v).__name__}")
+        elif typ is str and v is not None and v not in text:
+            out.append(f"'actors.{k}' {v!r} is not an exact substring of the text")
+        elif typ is list and v is not None and not all(isinstance(c, str) and c for c in v):
+            out.append(f"'actors.{k}' must list non-empty code strings")
+    return out
 
 
 def load_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike],

@@ -120,7 +120,14 @@ def test_corrupted_copy_fails_with_every_line(tmp_path):
     (_line(also=["neutral"]), "secondary labels"),
     (_line(also="denial"), "must be list"),
     ('["a", "list"]', "expected a JSON object"),
-    (_line(lang=""), "empty lang"),
+    (_line(lang=""), "unknown lang ''"),
+    (_line(lang="de"), "unknown lang 'de'"),
+    (_line(lang="EN"), "lower case"),
+    (_line(group=" "), "empty group"),
+    (_line(actors={"source": "Pyongyang"}), "not an exact substring"),
+    (_line(actors={"who": "x"}), "unknown key 'who'"),
+    (_line(actors={"source_codes": "RUS"}), "must be list or null"),
+    (_line(actors=["RUS"]), "'actors' must be dict"),
 ])
 def test_each_bad_record_is_named(tmp_path, line, message):
     f = tmp_path / "a.jsonl"
@@ -150,3 +157,12 @@ def test_missing_path_is_an_annotation_error(tmp_path):
         load_annotations(tmp_path / "nope.jsonl")
     with pytest.raises(AnnotationError, match="no annotation file"):
         load_annotations(tmp_path)
+
+
+def test_actor_spans_are_kept(tmp_path):
+    f = tmp_path / "a.jsonl"
+    actors = {"source": "Le ministre", "target": None, "source_codes": ["FRA"], "target_codes": []}
+    _write(f, [_line(actors=actors)])
+    (rec,) = load_annotations(f)
+    assert rec.actors == actors
+    assert rec.to_json()["actors"] == actors
