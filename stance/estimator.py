@@ -7,17 +7,20 @@ the fitted pipeline to a :class:`stance.model.Model` of plain arrays.
 from __future__ import annotations
 
 import platform
+from functools import partial
 from typing import Any, Sequence
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from .chars import char_words, text_ngrams, word_ngrams
 from .labels import LABELS
 from .model import MAX_ORDER, Model, _softmax, best_index, check_texts, no_evidence_proba
 from .text import Analyzer, tokenize
@@ -40,11 +43,87 @@ def jsonable(params: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
 
 
+class CharBlockVectorizer(TransformerMixin, BaseEstimator):
+    """Character n-grams of words as the model's second feature block: raw counts times idf,
+    divided by the square root of the sum of the words' own squared norms.
+
+    Unlike an l2 norm over the sentence, that divisor is a sum over words, so a sentence's
+    vector is a sum of per-word parts that inference caches (:mod:`stance.chars`).
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (2, 5), min_df: int = 1):
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+
+    def _counter(self) -> CountVectorizer:
+        rng = tuple(self.ngram_range)
+        return CountVectorizer(analyzer=partial(text_ngrams, ngram_range=rng), min_df=self.min_df,
+                               lowercase=False, dtype=np.float64)
+
+    def fit(self, X: Sequence[str], y: Any = None) -> "CharBlockVectorizer":
+        counts = self._counter().fit(X)
+        self.vocabulary_ = counts.vocabulary_
+        self.idf_ = TfidfTransformer(sublinear_tf=False, norm=None).fit(counts.transform(X)).idf_
+        return self
+
+    def transform(self, X: Sequence[str]) -> sp.csr_matrix:
+        check_is_fitted(self, "idf_")
+        counts = CountVectorizer(analyzer=partial(text_ngrams, ngram_range=tuple(self.ngram_range)),
+                                 vocabulary=self.vocabulary_, lowercase=False, dtype=np.float64)
+        weighted = counts.transform(X) @ sp.diags(self.idf_)
+        words_of = [char_words(t) for t in X]
+        distinct = sorted({w for ws in words_of for w in ws})
+        per_word = CountVectorizer(analyzer=partial(word_ngrams, ngram_range=tuple(self.ngram_range)),
+                                   vocabulary=self.vocabulary_, lowercase=False, dtype=np.float64)
+        wm = per_word.transform(distinct) @ sp.diags(self.idf_) if distinct else None
+        q = dict(zip(distinct, np.asarray(wm.multiply(wm).sum(axis=1)).ravel())) if distinct else {}
+        norm2 = np.array([sum(q[w] for w in ws) for ws in words_of])
+        scale = np.zeros(len(norm2))
+        scale[norm2 > 0] = 1.0 / np.sqrt(norm2[norm2 > 0])
+        return sp.csr_matrix(sp.diags(scale) @ weighted)
+
+
+class WordCharVectorizer(TransformerMixin, BaseEstimator):
+    """Word n-gram tf-idf (l2-normalised) beside the optional character block, side by side."""
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2),
+                 char_ngram_range: tuple[int, int] | None = None, min_df: int = 1,
+                 max_df: float = 1.0, sublinear_tf: bool = True):
+        self.ngram_range = ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.max_df = max_df
+        self.sublinear_tf = sublinear_tf
+
+    def fit_transform(self, X: Sequence[str], y: Any = None) -> sp.csr_matrix:
+        self.words_ = TfidfVectorizer(analyzer=Analyzer(tuple(self.ngram_range)), min_df=self.min_df,
+                                      max_df=self.max_df, sublinear_tf=self.sublinear_tf,
+                                      lowercase=False, dtype=np.float64)
+        blocks = [self.words_.fit_transform(X)]
+        self.chars_ = None
+        if self.char_ngram_range is not None:
+            self.chars_ = CharBlockVectorizer(tuple(self.char_ngram_range), self.min_df)
+            blocks.append(self.chars_.fit(X).transform(X))
+        return sp.hstack(blocks, format="csr")
+
+    def fit(self, X: Sequence[str], y: Any = None) -> "WordCharVectorizer":
+        self.fit_transform(X)
+        return self
+
+    def transform(self, X: Sequence[str]) -> sp.csr_matrix:
+        check_is_fitted(self, "words_")
+        blocks = [self.words_.transform(X)]
+        if self.chars_ is not None:
+            blocks.append(self.chars_.transform(X))
+        return sp.hstack(blocks, format="csr")
+
+
 class StanceClassifier(ClassifierMixin, BaseEstimator):
     """Tf-idf word (and optionally character) n-grams + logistic regression over the five labels.
 
     Parameters are plain values, so the estimator clones and grid-searches like any other:
-    ``ngram_range`` (word n-grams), ``char_ngram_range`` (None to leave characters out),
+    ``ngram_range`` (word n-grams, tf-idf, l2-normalised), ``char_ngram_range`` (character
+    n-grams of words as a second block, see :class:`CharBlockVectorizer`; None leaves it out),
     ``min_df``, ``max_df``, ``sublinear_tf``, ``C``, ``class_weight`` and ``calibrate`` (fit a
     softmax temperature on out-of-fold scores, grouped when ``fit`` is given ``groups``).
     """
@@ -82,12 +161,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"ngram_range must lie within (1, {MAX_ORDER}), got {self.ngram_range}")
         return texts, np.array([LABELS.index(v) for v in labels])
 
-    def _pipeline(self) -> tuple[TfidfVectorizer, LogisticRegression]:
-        vec = TfidfVectorizer(analyzer=Analyzer(tuple(self.ngram_range),
-                                                None if self.char_ngram_range is None
-                                                else tuple(self.char_ngram_range)),
-                              min_df=self.min_df, max_df=self.max_df,
-                              sublinear_tf=self.sublinear_tf, lowercase=False, dtype=np.float64)
+    def _pipeline(self) -> tuple[WordCharVectorizer, LogisticRegression]:
+        vec = WordCharVectorizer(tuple(self.ngram_range), None if self.char_ngram_range is None
+                                 else tuple(self.char_ngram_range), self.min_df, self.max_df,
+                                 self.sublinear_tf)
         clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
                                  tol=self.tol)
         return vec, clf
@@ -152,9 +229,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The fitted pipeline as a :class:`stance.model.Model` of plain arrays (no pickle, no
         scikit-learn needed to run it), with ``card`` merged into its model card."""
         check_is_fitted(self, "classifier_")
-        vocab: dict[str, int] = self.vectorizer_.vocabulary_
-        words = {g: f for g, f in vocab.items() if not g.startswith("#")}
-        chars = {g: f for g, f in vocab.items() if g.startswith("#")}
+        words: dict[str, int] = self.vectorizer_.words_.vocabulary_
+        n_words = len(words)
+        chars_vec = self.vectorizer_.chars_
+        chars = {} if chars_vec is None else {g: f + n_words for g, f in chars_vec.vocabulary_.items()}
         token_list = sorted({t for g in words for t in g.split(" ")})
         tok_id = {t: i for i, t in enumerate(token_list)}
         base = max(len(token_list), 1)
@@ -179,7 +257,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         arrays["order"] = np.array(order)
         arrays["char_ngram_range"] = np.array(self.char_ngram_range or (), dtype=np.int64)
         arrays["sublinear_tf"] = np.array(bool(self.sublinear_tf))
-        arrays["idf"] = self.vectorizer_.idf_.astype(np.float64)
+        idfs = [self.vectorizer_.words_.idf_] + ([] if chars_vec is None else [chars_vec.idf_])
+        arrays["idf"] = np.concatenate(idfs).astype(np.float64)
         arrays["coef"] = np.ascontiguousarray(self.classifier_.coef_.T, dtype=np.float64)  # all 5 labels
         arrays["intercept"] = self.classifier_.intercept_.astype(np.float64)
         arrays["temperature"] = np.array(self.temperature_)

@@ -29,10 +29,12 @@ import numpy as np
 
 from .errors import ModelError
 from .labels import LABELS
-from .text import TOKEN_RE, char_ngrams, tokenize
+from .chars import CharBlock
+from .text import TOKEN_RE, tokenize
 
-FORMAT_VERSION = 1
-"""Version of the ``.npz`` layout; a file of another version is refused with the reason."""
+FORMAT_VERSION = 2
+"""Version of the ``.npz`` layout; a file of another version is refused with the reason.
+Version 1 files without character n-grams read as version 2 (their layout is the same)."""
 
 _TOKEN_OR_NUL = re.compile(TOKEN_RE.pattern + "|\x00")
 
@@ -192,8 +194,10 @@ class Model:
         self.feats = [np.asarray(arrays[f"feats{n}"], dtype=np.int64) for n in range(1, self.order + 1)]
         cr = arrays["char_ngram_range"]
         self.char_ngram_range: tuple[int, int] | None = (int(cr[0]), int(cr[1])) if len(cr) else None
-        self.char_vocab: dict[str, int] = {
-            str(s): int(f) for s, f in zip(arrays["chars"], arrays["char_feats"])}
+        self.char_vocab: dict[str, int] = dict(zip(arrays["chars"].tolist(),
+                                                   arrays["char_feats"].tolist()))
+        self._chars = None if self.char_ngram_range is None else CharBlock(
+            self.char_vocab, self.idf, self.coef, self.char_ngram_range)
         self._arrays = {k: np.asarray(v) for k, v in arrays.items()}
         self._token_id: dict[str, int] = {str(t): i for i, t in enumerate(self.tokens)}
         self._token_id_nul = dict(self._token_id)
@@ -211,10 +215,10 @@ class Model:
             raise ModelError("model arrays have inconsistent shapes (idf, coef, intercept)")
 
     # ------------------------------------------------------------------ features
-    def _token_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[list[str]] | None]:
+    def _token_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Token ids of the whole batch in one array, texts separated by -2 (unknown tokens are
-        -1, so no n-gram spans a separator or an unknown word), the text index of every
-        position, and (only when character n-grams need them) the tokens of each text.
+        -1, so no n-gram spans a separator or an unknown word), and the text index of every
+        position.
 
         The fast way joins the batch with NUL, normalises, lower-cases and tokenises it in one
         pass each; NFC and lower-casing cannot cross a NUL, so the tokens are exactly those of
@@ -222,24 +226,22 @@ class Model:
         """
         n = len(texts)
         joined = "\x00".join(texts)
-        if self.char_ngram_range is None and joined.count("\x00") == n - 1:
+        if joined.count("\x00") == n - 1:
             toks = _TOKEN_OR_NUL.findall(unicodedata.normalize("NFC", joined).lower())
-            per_text = None
         else:
-            per_text = [tokenize(t) for t in texts]
             toks = []
-            for i, words in enumerate(per_text):
+            for i, t in enumerate(texts):
                 if i:
                     toks.append("\x00")
-                toks.extend(words)
+                toks.extend(tokenize(t))
         ids = np.fromiter(map(self._token_id_nul.get, toks, repeat(-1, len(toks))),
                           dtype=np.int64, count=len(toks))
-        return ids, np.cumsum(ids == -2), per_text
+        return ids, np.cumsum(ids == -2)
 
     def _occurrences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (document, feature) occurrence in ``texts``, and which texts have any token."""
         n_texts = len(texts)
-        ids, doc, per_text = self._token_ids(texts)
+        ids, doc = self._token_ids(texts)
         has_tokens = np.bincount(doc[ids != -2], minlength=n_texts) > 0
         docs, feats = [], []
         f1 = self._unigram[ids]  # -1 and -2 index the two sentinel slots, both -1
@@ -263,17 +265,11 @@ class Model:
             hit = f >= 0
             docs.append(doc[where[hit]])
             feats.append(f[hit])
-        if per_text is not None and self.char_ngram_range is not None:
-            get = self.char_vocab.get
-            for i, words in enumerate(per_text):
-                fs = [f for f in map(get, char_ngrams(words, self.char_ngram_range)) if f is not None]
-                docs.append(np.full(len(fs), i, dtype=np.int64))
-                feats.append(np.asarray(fs, dtype=np.int64))
         return np.concatenate(docs), np.concatenate(feats), has_tokens
 
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Sparse tf-idf rows as (document, feature, value) triples, l2-normalised per document,
-        plus which texts have any letter token."""
+        """Sparse tf-idf rows of the word block as (document, feature, value) triples,
+        l2-normalised per document, plus which texts have any letter token."""
         doc, feat, has_tokens = self._occurrences(texts)
         n_features = len(self.idf)
         keys = np.sort(doc * n_features + feat, kind="stable")  # nearly sorted: runs per block
@@ -307,6 +303,10 @@ class Model:
             contrib *= val[:, None]
             scores[doc[starts]] = np.add.reduceat(contrib, starts, axis=0)
             has_features[doc[starts]] = True
+        if self._chars is not None:
+            char_scores, has_chars = self._chars.scores(texts)
+            scores += char_scores
+            has_features |= has_chars
         scores += self.intercept
         return scores, has_features, has_tokens
 
@@ -370,20 +370,21 @@ class Model:
                     f = table.get(key)
                     if f is not None:
                         counts[f] = counts.get(f, 0) + 1
-        if self.char_ngram_range is not None:
-            for f in map(self.char_vocab.get, char_ngrams(words, self.char_ngram_range)):
-                if f is not None:
-                    counts[f] = counts.get(f, 0) + 1
-        if not counts:
+        char_scores = None
+        if self._chars is not None:
+            char_scores = self._chars.score_one(text)
+        if not counts and char_scores is None:
             return no_evidence_proba(np.array([bool(words)]), len(self.labels), self._neutral)[0].tolist()
-        idf = scalar["idf"]
-        feats = list(counts)
-        if self.sublinear_tf:
-            vals = [(math.log(c) + 1.0) * idf[f] for f, c in counts.items()]
-        else:
-            vals = [c * idf[f] for f, c in counts.items()]
-        norm = math.sqrt(sum(v * v for v in vals))
-        scores = (np.asarray(vals) / norm) @ self.coef[feats] + self.intercept
+        scores = self.intercept if char_scores is None else self.intercept + char_scores
+        if counts:
+            idf = scalar["idf"]
+            feats = list(counts)
+            if self.sublinear_tf:
+                vals = [(math.log(c) + 1.0) * idf[f] for f, c in counts.items()]
+            else:
+                vals = [c * idf[f] for f, c in counts.items()]
+            norm = math.sqrt(sum(v * v for v in vals))
+            scores = (np.asarray(vals) / norm) @ self.coef[feats] + scores
         z = (scores / self.temperature).tolist()
         top = max(z)
         e = [math.exp(v - top) for v in z]
@@ -415,7 +416,7 @@ class Model:
                         parts.append(toks[t])
                     names[f] = " ".join(reversed(parts))
             for s, f in self.char_vocab.items():
-                names[f] = s
+                names[f] = "#" + s
             self._names = names
         return self._names
 
@@ -430,6 +431,9 @@ class Model:
             raise ValueError(f"unknown label {label!r}; expected one of {list(self.labels)}")
         c = self.labels.index(label)
         _, feat, val, _ = self.transform([text])
+        if self._chars is not None:
+            char_feat, char_val = self._chars.contributions(text)
+            feat, val = np.concatenate([feat, char_feat]), np.concatenate([val, char_val])
         weight = val * self.coef[feat, c] / self.temperature
         names = self.feature_names()
         order = np.argsort(-weight, kind="stable")[:max(int(top), 0)]
@@ -520,6 +524,8 @@ def load_model(path: str | os.PathLike) -> Model:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"{path}: the model card inside is corrupt ({exc})") from None
     version = card.get("format_version")
+    if version == 1 and not len(arrays.get("char_ngram_range", ())):
+        version = FORMAT_VERSION  # same layout when there are no character n-grams
     if version != FORMAT_VERSION:
         raise ModelError(f"{path}: model format version {version!r}, this stance reads {FORMAT_VERSION}")
     if card.get("labels") != list(LABELS):

@@ -23,14 +23,11 @@ def tokenize(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Analyzer:
-    """Callable turning a text into word n-grams (joined by a space) and, optionally, character
-    n-grams inside word boundaries (prefixed with ``#``), for scikit-learn's ``TfidfVectorizer``.
-
-    A frozen dataclass, so that it is picklable, comparable and clonable with its estimator.
-    """
+    """Callable turning a text into word n-grams (joined by a space), for scikit-learn's
+    ``TfidfVectorizer``. A frozen dataclass, so that it is picklable, comparable and clonable
+    with its estimator. Character n-grams are a block of their own: :mod:`stance.chars`."""
 
     ngram_range: tuple[int, int] = (1, 2)
-    char_ngram_range: tuple[int, int] | None = None
 
     def __call__(self, text: str) -> list[str]:
         tokens = tokenize(text)
@@ -41,23 +38,7 @@ class Analyzer:
                 grams.extend(tokens)
             else:
                 grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
-        if self.char_ngram_range is not None:
-            grams.extend(char_ngrams(tokens, self.char_ngram_range))
         return grams
-
-
-def char_ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
-    """Character n-grams of each token padded with spaces, prefixed with ``#`` (as ``char_wb``)."""
-    lo, hi = ngram_range
-    out: list[str] = []
-    for tok in tokens:
-        padded = f" {tok} "
-        size = len(padded)
-        for n in range(lo, hi + 1):
-            if n > size:
-                break
-            out.extend("#" + padded[i:i + n] for i in range(size - n + 1))
-    return out
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,168 @@
+"""Character n-grams of words: the model's second block of features, and its fast inference.
+
+Each whitespace-separated word (lower-cased, NFC, typographic apostrophes and quotes made
+straight) is padded with spaces and cut into character n-grams, as scikit-learn's ``char_wb``
+does. They see what word n-grams miss: inflections ("accus" in accuse, accusé, accusations),
+elisions and punctuation ("n'a", "»,"), unseen words made of known pieces.
+
+The block is linear in the words, which is what makes it fast: a sentence's vector is the sum
+of its words' vectors (raw counts times idf), divided by ``sqrt(sum of the words' squared
+norms)``. So every word's contribution to the five scores and to the norm is computed once,
+cached, and a batch costs one dictionary look-up and one row gather per word, not a
+re-analysis of the text. Training builds exactly the same vectors (see
+:class:`stance.estimator.CharBlockVectorizer`).
+"""
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections import Counter
+from typing import Mapping, Sequence
+
+import numpy as np
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"',
+                         "\u201d": '"', "\u201e": '"'})
+SEPARATOR = "\x00"
+"""Joins the texts of a batch; texts that hold it are handled one by one."""
+
+MAX_CACHED_WORDS = 1 << 20
+"""Words whose rows are kept; the cache starts afresh beyond this, bounding memory."""
+
+
+def normalize(text: str) -> str:
+    """The form character n-grams are read from: NFC, lower case, straight quotes."""
+    return unicodedata.normalize("NFC", text).lower().translate(_QUOTES)
+
+
+def char_words(text: str) -> list[str]:
+    """The words of ``text`` (whitespace-separated, normalised) that character n-grams come from."""
+    return normalize(text).split()
+
+
+def word_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Character n-grams of one word padded with spaces; a word shorter than ``n`` gives itself
+    once (scikit-learn's ``char_wb`` rule)."""
+    w = f" {word} "
+    size = len(w)
+    out: list[str] = []
+    for n in range(ngram_range[0], ngram_range[1] + 1):
+        if n >= size:
+            out.append(w)
+            break
+        out.extend(w[i:i + n] for i in range(size - n + 1))
+    return out
+
+
+def text_ngrams(text: str, ngram_range: tuple[int, int]) -> list[str]:
+    """Every character n-gram of ``text``, word by word (the training analyzer)."""
+    return [g for w in char_words(text) for g in word_ngrams(w, ngram_range)]
+
+
+class CharBlock:
+    """Scores of the character block for a batch, from per-word rows cached on first sight.
+
+    A word's row holds its contribution to each class score (``sum_f count * idf * coef``)
+    and to the squared norm (``sum_f (count * idf) ** 2``).
+    """
+
+    def __init__(self, vocab: Mapping[str, int], idf: np.ndarray, coef: np.ndarray,
+                 ngram_range: tuple[int, int]):
+        self.vocab = dict(vocab)
+        self.idf = idf
+        self.coef = coef
+        self.ngram_range = ngram_range
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._row: dict[str, int] = {SEPARATOR: -2}
+        self._rows = np.zeros((1024, self.coef.shape[1] + 1))
+        self._n = 0
+
+    def features(self, word: str) -> Counter:
+        """Feature column -> count of the known character n-grams of ``word``."""
+        get = self.vocab.get
+        return Counter(f for f in map(get, word_ngrams(word, self.ngram_range)) if f is not None)
+
+    def _add(self, words: list[str]) -> None:
+        """Compute and cache the rows of ``words`` (not yet cached)."""
+        need = self._n + len(words)
+        if need > len(self._rows):
+            grown = np.zeros((max(need, 2 * len(self._rows)), self._rows.shape[1]))
+            grown[:self._n] = self._rows[:self._n]
+            self._rows = grown
+        for w in words:
+            counts = self.features(w)
+            if counts:
+                cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                x = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * self.idf[cols]
+                self._rows[self._n, :-1] = x @ self.coef[cols]
+                self._rows[self._n, -1] = x @ x
+            else:
+                self._rows[self._n] = 0.0
+            self._row[w] = self._n
+            self._n += 1
+
+    def _lookup(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Row ids of ``words`` (-2 for the separator) and a snapshot of the row table."""
+        get = self._row.get
+        with self._lock:
+            ids = np.fromiter(map(get, words, [-1] * len(words)), dtype=np.int64, count=len(words))
+            if (ids == -1).any():
+                new = list(dict.fromkeys(w for w, i in zip(words, ids.tolist()) if i == -1))
+                if self._n + len(new) > MAX_CACHED_WORDS:  # start afresh with this batch's words
+                    self._reset()
+                    new = [w for w in dict.fromkeys(words) if w != SEPARATOR]
+                self._add(new)
+                ids = np.fromiter(map(self._row.__getitem__, words), dtype=np.int64, count=len(words))
+            return ids, self._rows
+
+    def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Class scores of the block per text (shape (n, n_classes)) and whether the text had
+        any known character n-gram."""
+        n = len(texts)
+        joined = f" {SEPARATOR} ".join(texts)
+        if joined.count(SEPARATOR) == n - 1:
+            words = normalize(joined).split()
+        else:
+            words = [w for i, t in enumerate(texts) for w in ([SEPARATOR] if i else []) + char_words(t)]
+        ids, rows = self._lookup(words)
+        sep = ids == -2
+        doc = np.cumsum(sep)[~sep]
+        picked = rows[ids[~sep]]
+        width = rows.shape[1]
+        sums = np.zeros((n, width))
+        for k in range(width):
+            sums[:, k] = np.bincount(doc, weights=picked[:, k], minlength=n)
+        norm2 = sums[:, -1]
+        has = norm2 > 0.0
+        out = np.zeros((n, width - 1))
+        out[has] = sums[has, :-1] / np.sqrt(norm2[has])[:, None]
+        return out, has
+
+    def score_one(self, text: str) -> np.ndarray | None:
+        """Class scores of the block for one text, or None when it has no known n-gram."""
+        words = char_words(text)
+        if not words:
+            return None
+        ids, rows = self._lookup(words)
+        total = rows[ids].sum(axis=0)
+        if total[-1] <= 0.0:
+            return None
+        return total[:-1] / np.sqrt(total[-1])
+
+    def contributions(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Feature columns of ``text``'s block and their values (count * idf / norm), for
+        explanations."""
+        total: Counter = Counter()
+        norm2 = 0.0
+        for w in char_words(text):
+            counts = self.features(w)
+            total.update(counts)
+            norm2 += sum((c * self.idf[f]) ** 2 for f, c in counts.items())
+        if not total:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        cols = np.fromiter(total.keys(), dtype=np.int64, count=len(total))
+        vals = np.fromiter(total.values(), dtype=np.float64, count=len(total)) * self.idf[cols]
+        return cols, vals / np.sqrt(norm2)
