@@ -52,6 +52,13 @@ _CONTINUES = {
     "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "heure",
     "secrétaire", "président", "armée", "conseil", "ambassade", "ambassadeur", "sénat",
+    # institutions after "U.S." / "U.N.": "U.S. Space Command", "the U.N. Convention on ..."
+    "space", "justice", "customs", "geological", "convention", "committee", "commission",
+    "charter", "agency", "administration", "office", "bureau", "federal", "embassies",
+    "consulate", "peacekeepers", "peacekeeping", "humanitarian", "human", "high", "envoys",
+    "deputy", "assistant", "undersecretary", "permanent", "representatives", "interests",
+    "officials", "diplomats", "lawmakers", "sanctions", "allies", "bases", "base", "energy",
+    "export", "intelligence", "cyber", "northern", "southern", "european", "indo-pacific",
 }
 _STARTERS = {
     # English
@@ -68,6 +75,7 @@ _STARTERS = {
 }
 _TERMINAL = re.compile(r"(?:[.!?…]+)(?:[ \u00a0\u202f]?»|[”\"’)\]])*")
 _WORD_BEFORE = re.compile(r"(\S+)$")
+_LONGEST_WORD = 80  # the word before a full stop is searched this far back, not from the block start
 _FIRST_WORD = re.compile(r"[«“\"'(\[\u2014\u2013\-\s\u00a0\u202f]*([^\W_]+)")
 _INITIALS = re.compile(r"^(?:[A-ZÀ-Ý]\.?-)*[A-ZÀ-Ý]$")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
@@ -86,7 +94,7 @@ def _ends_sentence(block: str, punct_start: int, punct: str, after: int) -> bool
         return False
     if "." not in punct[:1]:  # ! ? …: a capitalised word after it starts a sentence
         return True
-    m = _WORD_BEFORE.search(block, 0, punct_start)
+    m = _WORD_BEFORE.search(block, max(0, punct_start - _LONGEST_WORD), punct_start)
     before = _ELISION.split(m.group(1).lstrip("(«\"“["))[-1] if m else ""
     low = before.lower()
     if not before:
