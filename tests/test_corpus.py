@@ -26,7 +26,32 @@ def test_corpus_meets_its_targets(corpus):
     assert set(c["lang"]) == {"fr", "en"}
     assert len(c["group"]) >= 40
     assert max(c["group"].values()) / len(corpus) <= 0.15
-    assert c["total"]["hard"] / len(corpus) >= 0.30
+
+
+def test_every_annotated_document_is_annotated_whole_and_in_order(corpus):
+    """Stories and their sentences stay one: each document with annotations splits into
+    exactly its annotated sentences, headline first."""
+    from stance import read_document
+    docs = {p.stem: p for p in SEED_DOC.parent.rglob("*.txt")}
+    by_doc: dict = {}
+    for r in corpus:
+        if r.doc is not None:
+            by_doc.setdefault(r.doc, []).append(r)
+    assert len(by_doc) >= 200
+    for name, recs in by_doc.items():
+        assert name in docs, f"annotations of {name} but no document seeds/documents/**/{name}.txt"
+        recs.sort(key=lambda r: r.index)
+        sentences = read_document(docs[name]).sentences
+        assert [r.index for r in recs] == list(range(len(sentences))), name
+        assert [r.text for r in recs] == [s.text for s in sentences], name
+
+
+def test_story_sentences_name_their_actors(corpus):
+    stories = [r for r in corpus if r.doc is not None and r.doc != SEED_DOC.stem]
+    acts = [r for r in stories if r.label != "neutral"]
+    assert len(stories) >= 4000
+    assert sum(r.actors is not None for r in acts) / len(acts) >= 0.95
+    assert not [r.text for r in stories if r.label == "neutral" and r.actors]
 
 
 def test_hard_cases_say_why(corpus):

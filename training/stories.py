@@ -108,6 +108,8 @@ def merge(labelled: Sequence[dict], adjudicated: Sequence[dict]) -> list[dict]:
         fix = fixes.pop((r["doc"], r["index"]), None)
         if fix is not None:
             r = dict(r, label=fix["label"], **{k: fix[k] for k in ("also", "note", "actors") if k in fix})
+            if r["label"] == "neutral":
+                r.pop("actors", None)  # a neutral sentence has no performer
         out.append(r)
     if fixes:
         raise SystemExit(f"adjudications for unknown sentences: {sorted(fixes)[:5]}")

@@ -13,9 +13,12 @@ from pathlib import Path
 from stance.training import realdev_records, train
 
 ROOT = Path(__file__).resolve().parent.parent
-HELDOUT_GROUPS = [  # one or two whole conflicts per continent, never seen in training
+HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, then stories
     "serbia-kosovo", "israel-hezbollah", "india-pakistan", "drc-rwanda",
     "venezuela-guyana", "eu-china-trade", "afghanistan-pakistan", "ethiopia-eritrea",
+    "a-logone-transhumance", "b-otages-iran", "c-moldavie-transnistrie",
+    "d-cambodge-thailande-temple", "e-mexico-us-water", "f-sudan-chad-border",
+    "g-japan-korea-history", "h-us-mexico-fentanyl",
 ]
 REALDEV = ROOT.parent / "shared" / "realdev" / "sentences.jsonl"
 
