@@ -18,7 +18,10 @@ HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, th
     "venezuela-guyana", "eu-china-trade", "afghanistan-pakistan", "ethiopia-eritrea",
     "a-logone-transhumance", "b-otages-iran", "c-moldavie-transnistrie",
     "d-cambodge-thailande-temple", "e-mexico-us-water", "f-sudan-chad-border",
-    "g-japan-korea-history", "h-us-mexico-fentanyl",
+    "g-japan-korea-history", "h-us-mexico-fentanyl", "i-tanzanie-kenya-commerce",
+    "j-journaliste-detenu", "k-jordan-syria-captagon", "l-morocco-spain-ceuta",
+    "m-japon-coree-nord-missile", "n-norway-russia-fisheries", "o-pak-iran-strikes",
+    "p-ghana-togo-border",
 ]
 REALDEV = ROOT.parent / "shared" / "realdev" / "sentences.jsonl"
 
