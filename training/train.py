@@ -21,7 +21,9 @@ HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, th
     "g-japan-korea-history", "h-us-mexico-fentanyl", "i-tanzanie-kenya-commerce",
     "j-journaliste-detenu", "k-jordan-syria-captagon", "l-morocco-spain-ceuta",
     "m-japon-coree-nord-missile", "n-norway-russia-fisheries", "o-pak-iran-strikes",
-    "p-ghana-togo-border",
+    "p-ghana-togo-border", "q-otage-suisse-iran", "r-inde-assassinat-abbotsford",
+    "s-togo-constitution", "t-armenia-azerbaijan-border", "u-belarus-drone",
+    "v-thai-cambodia-border", "w-san-juan-river", "x-jordan-syria-border",
 ]
 REALDEV = ROOT.parent / "shared" / "realdev" / "sentences.jsonl"
 
