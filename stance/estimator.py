@@ -88,12 +88,13 @@ class WordCharVectorizer(TransformerMixin, BaseEstimator):
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 2),
                  char_ngram_range: tuple[int, int] | None = None, min_df: int = 1,
-                 max_df: float = 1.0, sublinear_tf: bool = True):
+                 max_df: float = 1.0, sublinear_tf: bool = True, char_min_df: int = 1):
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.max_df = max_df
         self.sublinear_tf = sublinear_tf
+        self.char_min_df = char_min_df
 
     def fit_transform(self, X: Sequence[str], y: Any = None) -> sp.csr_matrix:
         self.words_ = TfidfVectorizer(analyzer=Analyzer(tuple(self.ngram_range)), min_df=self.min_df,
@@ -102,7 +103,7 @@ class WordCharVectorizer(TransformerMixin, BaseEstimator):
         blocks = [self.words_.fit_transform(X)]
         self.chars_ = None
         if self.char_ngram_range is not None:
-            self.chars_ = CharBlockVectorizer(tuple(self.char_ngram_range), self.min_df)
+            self.chars_ = CharBlockVectorizer(tuple(self.char_ngram_range), self.char_min_df)
             blocks.append(self.chars_.fit(X).transform(X))
         return sp.hstack(blocks, format="csr")
 
@@ -124,26 +125,30 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     Parameters are plain values, so the estimator clones and grid-searches like any other:
     ``ngram_range`` (word n-grams, tf-idf, l2-normalised), ``char_ngram_range`` (character
     n-grams of words as a second block, see :class:`CharBlockVectorizer`; None leaves it out),
-    ``min_df``, ``max_df``, ``sublinear_tf``, ``C``, ``class_weight`` and ``calibrate`` (fit a
-    softmax temperature on out-of-fold scores, grouped when ``fit`` is given ``groups``).
+    ``min_df``, ``max_df`` and ``sublinear_tf`` (of the word n-grams), ``char_min_df``, ``C``, ``class_weight`` and ``calibrate`` (fit a
+    softmax temperature on out-of-fold scores, grouped when ``fit`` is given ``groups``; the
+    folds run in ``n_jobs`` processes, which changes nothing in the result).
     """
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 2),
                  char_ngram_range: tuple[int, int] | None = None, min_df: int = 1,
                  max_df: float = 1.0, sublinear_tf: bool = True, C: float = 10.0,
+                 char_min_df: int = 1,
                  class_weight: str | None = "balanced", calibrate: bool = True,
-                 cv: int = 5, max_iter: int = 3000, tol: float = 1e-4):
+                 cv: int = 5, max_iter: int = 3000, tol: float = 1e-4, n_jobs: int | None = None):
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.max_df = max_df
         self.sublinear_tf = sublinear_tf
         self.C = C
+        self.char_min_df = char_min_df
         self.class_weight = class_weight
         self.calibrate = calibrate
         self.cv = cv
         self.max_iter = max_iter
         self.tol = tol
+        self.n_jobs = n_jobs
 
     # ---------------------------------------------------------------- fitting
     def _check_xy(self, X: Any, y: Any) -> tuple[list[str], np.ndarray]:
@@ -164,46 +169,71 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _pipeline(self) -> tuple[WordCharVectorizer, LogisticRegression]:
         vec = WordCharVectorizer(tuple(self.ngram_range), None if self.char_ngram_range is None
                                  else tuple(self.char_ngram_range), self.min_df, self.max_df,
-                                 self.sublinear_tf)
+                                 self.sublinear_tf, self.char_min_df)
         clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
                                  tol=self.tol)
         return vec, clf
 
-    def fit(self, X: Sequence[str], y: Sequence[str], groups: Sequence[Any] | None = None
-            ) -> "StanceClassifier":
+    def fit(self, X: Sequence[str], y: Sequence[str], groups: Sequence[Any] | None = None,
+            sample_weight: Sequence[float] | None = None) -> "StanceClassifier":
         """Fit on texts ``X`` and labels ``y``; ``groups`` (e.g. conflicts) keep the calibration
-        folds honest: no group is both in a fold's training and scoring part."""
+        folds honest: no group is both in a fold's training and scoring part. ``sample_weight``
+        (positive, one per text) makes some sentences count more in the loss."""
         texts, yi = self._check_xy(X, y)
+        weights = self._check_weights(sample_weight, len(texts))
         # one BLAS thread: lbfgs on sparse tf-idf gains nothing from more, and threads that
         # fight over two cores made fitting several times slower
         with threadpool_limits(limits=1, user_api="blas"):
             self.temperature_ = 1.0
             if self.calibrate:
-                self.temperature_ = fit_temperature(self._oof_scores(texts, yi, groups), yi)
+                self.temperature_ = fit_temperature(self._oof_scores(texts, yi, groups, weights), yi)
             self.vectorizer_, self.classifier_ = self._pipeline()
             Xt = self.vectorizer_.fit_transform(texts)
-            self.classifier_.fit(Xt, yi)
+            self.classifier_.fit(Xt, yi, sample_weight=weights)
         self.classes_ = np.array(LABELS)
         self.n_features_ = Xt.shape[1]
         return self
 
-    def _oof_scores(self, texts: list[str], y: np.ndarray, groups: Sequence[Any] | None) -> np.ndarray:
+    @staticmethod
+    def _check_weights(sample_weight: Sequence[float] | None, n: int) -> np.ndarray | None:
+        if sample_weight is None:
+            return None
+        w = np.asarray(sample_weight, dtype=np.float64)
+        if w.shape != (n,):
+            raise ValueError(f"fit() got {n} texts but sample_weight of shape {w.shape}")
+        if not np.all(np.isfinite(w)) or np.any(w <= 0):
+            raise ValueError("sample_weight must be finite and positive")
+        return w
+
+    def _oof_scores(self, texts: list[str], y: np.ndarray, groups: Sequence[Any] | None,
+                    weights: np.ndarray | None = None) -> np.ndarray:
         """Out-of-fold linear scores, for the temperature."""
         if groups is not None and len(set(groups)) >= self.cv:
             splits = GroupKFold(n_splits=self.cv).split(texts, y, groups)
         else:
             splits = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=0).split(texts, y)
+        from joblib import Parallel, delayed
+
         scores = np.zeros((len(texts), len(LABELS)))
         arr = np.array(texts, dtype=object)
-        for train, test in splits:
-            vec, clf = self._pipeline()
-            clf.fit(vec.fit_transform(arr[train]), y[train])
-            part = np.zeros((len(test), len(LABELS)))
-            part[:, clf.classes_] = clf.decision_function(vec.transform(arr[test]))
-            missing = np.setdiff1d(np.arange(len(LABELS)), clf.classes_)
-            part[:, missing] = -30.0
+        splits = list(splits)
+        parts = Parallel(n_jobs=self.n_jobs)(
+            delayed(self._fold_scores)(arr[train], y[train], arr[test],
+                                       None if weights is None else weights[train])
+            for train, test in splits)
+        for (_, test), part in zip(splits, parts):
             scores[test] = part
         return scores
+
+    def _fold_scores(self, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
+                     weights: np.ndarray | None) -> np.ndarray:
+        """Linear scores of ``X_test`` by the pipeline fitted on one fold's training part."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            vec, clf = self._pipeline()
+            clf.fit(vec.fit_transform(X_train), y_train, sample_weight=weights)
+            part = np.full((len(X_test), len(LABELS)), -30.0)  # a label absent from the fold
+            part[:, clf.classes_] = clf.decision_function(vec.transform(X_test))
+        return part
 
     # ---------------------------------------------------------------- prediction
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
@@ -214,10 +244,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return np.zeros((0, len(LABELS)))
         Xt = self.vectorizer_.transform(texts)
         proba = _softmax(self.classifier_.decision_function(Xt) / self.temperature_)
-        blank = np.diff(Xt.indptr) == 0
+        has_tokens = np.array([bool(tokenize(t)) for t in texts])
+        blank = (np.diff(Xt.indptr) == 0) | ~has_tokens  # as Model.predict_proba
         if blank.any():
-            has_tokens = np.array([bool(tokenize(t)) for t, b in zip(texts, blank) if b])
-            proba[blank] = no_evidence_proba(has_tokens, len(LABELS), LABELS.index("neutral"))
+            proba[blank] = no_evidence_proba(has_tokens[blank], len(LABELS), LABELS.index("neutral"))
         return proba
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
@@ -266,7 +296,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         import sklearn
         full_card = {
             "labels": list(LABELS),
-            "hyperparameters": jsonable(self.get_params()),
+            "hyperparameters": jsonable({k: v for k, v in self.get_params().items()
+                                         if k != "n_jobs"}),  # how, not what, it fitted
             "temperature": self.temperature_,
             "n_features": int(self.n_features_),
             "versions": {"python": platform.python_version(), "numpy": np.__version__,

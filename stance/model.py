@@ -120,8 +120,9 @@ def best_index(proba: np.ndarray) -> np.ndarray:
 
 
 def no_evidence_proba(has_tokens: np.ndarray, n_classes: int, neutral: int) -> np.ndarray:
-    """Probabilities for texts with no known n-gram: one-hot ``neutral`` if the text has no
-    letters at all (nothing to read), uniform if it has words the model never saw (don't know)."""
+    """Probabilities for texts without evidence: one-hot ``neutral`` if the text has no letters
+    at all (nothing to read, whatever digits or symbols it holds), uniform if it has words but
+    no n-gram the model knows (don't know)."""
     out = np.full((len(has_tokens), n_classes), 1.0 / n_classes)
     out[~has_tokens] = 0.0
     out[~has_tokens, neutral] = 1.0
@@ -321,8 +322,8 @@ class Model:
             return np.zeros((0, len(self.labels)))
         scores, has_features, has_tokens = self.decision_function(texts)
         proba = _softmax(scores / self.temperature)
-        if not has_features.all():
-            blank = ~has_features
+        blank = ~(has_features & has_tokens)  # no known n-gram, or no word to read at all
+        if blank.any():
             proba[blank] = no_evidence_proba(has_tokens[blank], len(self.labels), self._neutral)
         return proba
 
@@ -373,7 +374,7 @@ class Model:
         char_scores = None
         if self._chars is not None:
             char_scores = self._chars.score_one(text)
-        if not counts and char_scores is None:
+        if not words or (not counts and char_scores is None):
             return no_evidence_proba(np.array([bool(words)]), len(self.labels), self._neutral)[0].tolist()
         scores = self.intercept if char_scores is None else self.intercept + char_scores
         if counts:

@@ -200,3 +200,27 @@ def test_scalar_classify_equals_sklearn(fitted, texts):
     got = np.array([[model.classify(t).probabilities[lab] for lab in LABELS] for t in sample])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
     assert [model.classify(t).label for t in sample] == list(est.predict(sample))
+
+
+@pytest.mark.parametrize("a,b", [
+    ('Il a parlé d\'une "ligne rouge".', "Il a parlé d’une « ligne rouge »."),
+    ('"We will respond," he said.', "“We will respond,” he said."),
+    ("L'Otan dément.", "L’Otan dément."),
+])
+def test_character_ngrams_ignore_typography(a, b):
+    from stance.chars import text_ngrams
+    assert sorted(text_ngrams(a, (2, 5))) == sorted(text_ngrams(b, (2, 5)))
+
+
+def test_character_cache_gives_the_same_answer_cold_and_warm(fitted, texts):
+    """Per-word rows are cached on first sight: a batch scored twice, or after other batches,
+    or text by text, gets exactly the same probabilities."""
+    _, model = fitted
+    if model.char_ngram_range is None:
+        pytest.skip("model without character n-grams")
+    sample = texts[:300]
+    first = model.predict_proba(sample)
+    model.predict_proba(texts[300:2000])
+    np.testing.assert_allclose(model.predict_proba(sample), first, rtol=0, atol=1e-12)
+    singles = np.array([list(model.classify(t).probabilities.values()) for t in sample[:50]])
+    np.testing.assert_allclose(singles, first[:50], rtol=0, atol=1e-9)

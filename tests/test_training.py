@@ -17,8 +17,8 @@ TINY = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}
 
 @pytest.fixture(scope="module")
 def small_data(tmp_path_factory, corpus):
-    """A corpus of ten conflicts, written as a user's own annotation file."""
-    groups = sorted({r.group for r in corpus})[:10]
+    """A corpus of ten conflicts in both languages, written as a user's own annotation file."""
+    groups = sorted({r.group for r in corpus if r.doc is None})[:10]
     path = tmp_path_factory.mktemp("data") / "mine.jsonl"
     with open(path, "w", encoding="utf-8") as fh:
         for r in corpus:
@@ -103,3 +103,20 @@ def test_estimator_rejects_bad_training_input():
         est.fit(["a", "b"], ["neutral"])
     with pytest.raises(TypeError, match="position 1"):
         est.fit(["a", None], ["neutral", "neutral"])
+
+
+def test_sample_weight_counts_like_repetition(corpus):
+    """A sentence weighted 3 pulls the model as three copies of it would: here, a neutral
+    sentence weighted up is pushed towards neutral; bad weights are refused by name."""
+    recs = corpus[::7]
+    X, y = [r.text for r in recs], [r.label for r in recs]
+    probe = next(i for i, r in enumerate(recs) if r.label == "neutral")
+    plain = StanceClassifier(calibrate=False).fit(X, y)
+    heavy = StanceClassifier(calibrate=False).fit(X, y, sample_weight=[50.0 if i == probe else 1.0
+                                                                      for i in range(len(X))])
+    n = list(plain.classes_).index("neutral")
+    assert heavy.predict_proba([X[probe]])[0, n] > plain.predict_proba([X[probe]])[0, n]
+    with pytest.raises(ValueError, match="sample_weight"):
+        StanceClassifier(calibrate=False).fit(X, y, sample_weight=[1.0] * (len(X) - 1))
+    with pytest.raises(ValueError, match="finite and positive"):
+        StanceClassifier(calibrate=False).fit(X, y, sample_weight=[0.0] * len(X))

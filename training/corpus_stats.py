@@ -1,5 +1,8 @@
 """Validate the annotated corpus and print its counts, near duplicates and grouped split:
-``python -m training.corpus_stats [PATH ...]`` (default ``seeds/sentences``). Exit 1 if invalid."""
+``python -m training.corpus_stats [PATH ...]`` (default ``seeds/sentences``). Exit 1 if invalid.
+
+Parts: ``sentences`` are the sentence-by-sentence waves (and the seed article), ``waveN`` the
+story waves, one file per writer (``seeds/sentences/stories/waveN_<writer>.jsonl``)."""
 from __future__ import annotations
 
 import sys
@@ -31,10 +34,18 @@ def main(argv: list[str]) -> int:
         print(f"| {lab} | {fr} | {en} | {fr + en} |")
     print(f"| all | {c['lang'].get('fr', 0)} ({c['lang'].get('fr', 0) / n:.0%}) | "
           f"{c['lang'].get('en', 0)} ({c['lang'].get('en', 0) / n:.0%}) | {n} |\n")
-    print("| group | sentences | share |\n|---|---|---|")
-    for g, k in sorted(c["group"].items()):
-        mark = " (held out)" if g in HELDOUT_GROUPS else ""
-        print(f"| {g}{mark} | {k} | {k / n:.1%} |")
+    parts: dict[str, list] = {}
+    for r in recs:
+        parts.setdefault(Path(r.source).stem.split("_")[0] if r.doc else "sentences", []).append(r)
+    print("| part | sentences | stories | groups | fr | " + " | ".join(LABELS) + " |")
+    print("|---|---|---|---|---|" + "---|" * len(LABELS))
+    for name, rs in sorted(parts.items()):
+        k = len(rs)
+        shares = " | ".join(f"{sum(r.label == lab for r in rs) / k:.0%}" for lab in LABELS)
+        print(f"| {name} | {k} | {len({r.doc for r in rs if r.doc})} | {len({r.group for r in rs})} | "
+              f"{sum(r.lang == 'fr' for r in rs) / k:.0%} | {shares} |")
+    print(f"\nlargest group: {max(c['group'].values())} sentences "
+          f"({max(c['group'].values()) / n:.1%} of the corpus)\n")
     dups = near_duplicates(recs)
     print(f"\nnear duplicates (word-bigram Jaccard >= {NEAR_DUPLICATE_JACCARD}): {len(dups)}")
     for a, b, sim in dups[:20]:
