@@ -38,8 +38,11 @@ _BEFORE_NUMBER = {
     "aug", "juil", "sept", "sep", "oct", "nov", "déc", "dec", "n",
 }
 # endings that may or may not close a sentence: split only before a typical sentence start
-_AMBIGUOUS = {"etc", "inc", "corp", "ltd", "co", "jr", "bros", "plc", "llc", "a.m", "p.m", "cie",
+_AMBIGUOUS = {"etc", "inc", "corp", "ltd", "jr", "bros", "plc", "llc", "a.m", "p.m", "cie",
               "j.-c", "d.c"}
+# abbreviations usually followed by a name ("Co. Cork", "Co. Kildare"): split only before a
+# typical sentence start ("... Motor Co. The company said")
+_BEFORE_NAME = {"co"}
 # capitalised words that continue a noun phrase after "U.S.", "p.m.", "Inc." ...: no split
 _CONTINUES = {
     "president", "army", "navy", "air", "secretary", "senate", "house", "congress", "department",
@@ -59,6 +62,7 @@ _CONTINUES = {
     "deputy", "assistant", "undersecretary", "permanent", "representatives", "interests",
     "officials", "diplomats", "lawmakers", "sanctions", "allies", "bases", "base", "energy",
     "export", "intelligence", "cyber", "northern", "southern", "european", "indo-pacific",
+    "immigration", "east", "west", "coast",
 }
 _STARTERS = {
     # English
@@ -101,6 +105,8 @@ def _ends_sentence(block: str, punct_start: int, punct: str, after: int) -> bool
         return True
     if first.isdigit():
         return low not in _BEFORE_NUMBER and low not in _NEVER and not _ACRONYM.match(before)
+    if low in _BEFORE_NAME:
+        return word.lower() in _STARTERS
     if low in _AMBIGUOUS or _ACRONYM.match(before):
         return word.lower() in _STARTERS or word.lower() not in _CONTINUES
     if low in _NEVER or _INITIALS.match(before):
