@@ -29,7 +29,7 @@ _NEVER = {
     "messrs", "gen", "sen", "sens", "rep", "reps", "gov", "govs", "prof", "rev", "st", "ste",
     "hon", "pres", "supt", "insp", "maj", "brig", "cpl", "lt-col", "lt-gen", "vs", "v", "cf",
     "e.g", "i.e", "c.-à-d", "c-à-d", "p.ex", "ex", "env", "approx", "av", "apr", "resp", "mt",
-    "ft", "sr", "fr",
+    "ft", "sr", "fr", "cmdr", "cdr", "cmde",
 }
 # abbreviations that do not end a sentence before a number ("art. 5", "No. 10", "Jan. 6")
 _BEFORE_NUMBER = {

@@ -24,6 +24,9 @@ HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, th
     "p-ghana-togo-border", "q-otage-suisse-iran", "r-inde-assassinat-abbotsford",
     "s-togo-constitution", "t-armenia-azerbaijan-border", "u-belarus-drone",
     "v-thai-cambodia-border", "w-san-juan-river", "x-jordan-syria-border",
+    "y-vevey-uyghur-film", "z-mali-mauritania-herders", "aa-moldavie-financement",
+    "ab-iran-enrichissement", "ac-ireland-uk-returns", "ad-belarus-poland-teacher",
+    "ae-china-korea-boycott", "af-caucasus-border-post",
 ]
 REALDEV = ROOT.parent / "shared" / "realdev" / "sentences.jsonl"
 
