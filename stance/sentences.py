@@ -26,7 +26,7 @@ class Sentence:
 _NEVER = {
     "m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "me", "dr", "pr", "gén", "gal", "col",
     "lt", "lieut", "cdt", "cmdt", "capt", "cpt", "sgt", "adj", "adm", "amb", "mr", "mrs", "ms",
-    "messrs", "gen", "sen", "sens", "rep", "reps", "gov", "govs", "prof", "rev", "st", "ste",
+    "messrs", "gen", "sen", "rep", "reps", "gov", "govs", "prof", "rev", "st", "ste",
     "hon", "pres", "supt", "insp", "maj", "brig", "cpl", "lt-col", "lt-gen", "vs", "v", "cf",
     "e.g", "i.e", "c.-à-d", "c-à-d", "p.ex", "ex", "env", "approx", "av", "apr", "resp", "mt",
     "ft", "sr", "fr", "cmdr", "cdr", "cmde",
