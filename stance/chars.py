@@ -146,15 +146,16 @@ class CharBlock:
             words = [w for i, t in enumerate(texts) for w in ([SEPARATOR] if i else []) + char_words(t)]
         ids, rows = self._lookup(words)
         sep = ids == -2
-        doc = np.cumsum(sep)[~sep]
-        picked = rows[ids[~sep]]
-        width = rows.shape[1]
-        sums = np.zeros((n, width))
-        for k in range(width):
-            sums[:, k] = np.bincount(doc, weights=picked[:, k], minlength=n)
+        picked = rows[ids[~sep]]  # words in text order: each text's rows are contiguous
+        sizes = np.diff(np.flatnonzero(np.concatenate(([True], sep, [True])))) - 1
+        sums = np.zeros((n, rows.shape[1]))
+        some = sizes > 0
+        if some.any():  # one reduceat sums every text's rows
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            sums[some] = np.add.reduceat(picked, starts[some], axis=0)
         norm2 = sums[:, -1]
         has = norm2 > 0.0
-        out = np.zeros((n, width - 1))
+        out = np.zeros((n, rows.shape[1] - 1))
         out[has] = sums[has, :-1] / np.sqrt(norm2[has])[:, None]
         return out, has
 

@@ -32,9 +32,9 @@ def executed():
 
     def get(name):
         if name not in cache:
-            # a fifth of the conflicts (whole) keeps the refits quick; every cell still runs
+            # a tenth of the conflicts (whole) keeps the refits quick; every cell still runs
             with pytest.MonkeyPatch.context() as mp:
-                mp.setenv("STANCE_NOTEBOOK_GROUP_SHARE", "0.2")
+                mp.setenv("STANCE_NOTEBOOK_GROUP_SHARE", "0.1")
                 cache[name] = run.execute(RUNNER.parent / name, write=False)
         return cache[name]
 

@@ -1,0 +1,55 @@
+"""What each wave of the corpus is worth on real news: the shipped model's recipe refitted on the
+corpus as it stood after each wave, scored on ../shared/realdev (measurement only).
+
+    python benchmarks/waves.py
+
+Rows are cumulative: the sentence waves (6,712 sentences written one by one), then each story
+wave added in turn. Fitted without the temperature (``calibrate=False``), which changes no label.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stance.corpus import load_annotations  # noqa: E402
+from stance.estimator import StanceClassifier  # noqa: E402
+from stance.metrics import evaluate  # noqa: E402
+from stance.model import load_model  # noqa: E402
+from stance.training import realdev_records  # noqa: E402
+from training.train import REALDEV  # noqa: E402
+
+
+def part(record) -> str:
+    """``sentences`` for the sentence waves and the seed article, else ``waveN``."""
+    return Path(record.source).stem.split("_")[0] if record.doc and "stories" in record.source else "sentences"
+
+
+def main() -> None:
+    if not REALDEV.is_file():
+        sys.exit(f"no real-news dev set at {REALDEV}: nothing to measure")
+    recs = load_annotations(ROOT / "seeds" / "sentences")
+    dev = realdev_records(REALDEV)
+    shipped = {k: (tuple(v) if isinstance(v, list) else v)
+               for k, v in load_model(ROOT / "stance" / "data" / "model.npz").card["hyperparameters"].items()}
+    shipped["calibrate"] = False
+    waves = sorted({part(r) for r in recs} - {"sentences"}, key=lambda w: int(w[4:]))
+    steps = [("sentence waves, word n-grams only", ["sentences"], dict(shipped, char_ngram_range=None)),
+             ("sentence waves", ["sentences"], shipped)]
+    steps += [(f"+ {w}", ["sentences"] + waves[:i + 1], shipped) for i, w in enumerate(waves)]
+    print(f"{'corpus':<36}{'sentences':>10}{'realdev':>9}{'fr':>7}{'en':>7}  F1 acc/den/war/con/neu")
+    for name, parts, params in steps:
+        train = [r for r in recs if part(r) in parts]
+        t0 = time.perf_counter()
+        est = StanceClassifier(**params).fit([r.text for r in train], [r.label for r in train])
+        ev = evaluate([r.label for r in dev], list(est.predict([r.text for r in dev])), [r.lang for r in dev])
+        per = "/".join(f"{v['f1']:.2f}" for v in ev["all"]["per_label"].values())
+        print(f"{name:<36}{len(train):>10}{ev['all']['macro_f1']:>9.3f}{ev['fr']['macro_f1']:>7.3f}"
+              f"{ev['en']['macro_f1']:>7.3f}  {per}   ({time.perf_counter() - t0:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
