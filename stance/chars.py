@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections import Counter
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -73,9 +73,9 @@ class CharBlock:
     and to the squared norm (``sum_f (count * idf) ** 2``).
     """
 
-    def __init__(self, vocab: Mapping[str, int], idf: np.ndarray, coef: np.ndarray,
+    def __init__(self, vocab: dict[str, int], idf: np.ndarray, coef: np.ndarray,
                  ngram_range: tuple[int, int]):
-        self.vocab = dict(vocab)
+        self.vocab = vocab  # shared with the model, not copied: loading stays quick
         self.idf = idf
         self.coef = coef
         self.ngram_range = ngram_range
