@@ -143,7 +143,9 @@ class CharBlock:
         if joined.count(SEPARATOR) == n - 1:
             words = normalize(joined).split()
         else:
-            words = [w for i, t in enumerate(texts) for w in ([SEPARATOR] if i else []) + char_words(t)]
+            # a NUL standing alone in a text is no separator here, and has no known n-gram
+            words = [w for i, t in enumerate(texts)
+                     for w in ([SEPARATOR] if i else []) + [x for x in char_words(t) if x != SEPARATOR]]
         ids, rows = self._lookup(words)
         sep = ids == -2
         picked = rows[ids[~sep]]  # words in text order: each text's rows are contiguous
@@ -161,7 +163,7 @@ class CharBlock:
 
     def score_one(self, text: str) -> np.ndarray | None:
         """Class scores of the block for one text, or None when it has no known n-gram."""
-        words = char_words(text)
+        words = [w for w in char_words(text) if w != SEPARATOR]  # a lone NUL is no word here
         if not words:
             return None
         ids, rows = self._lookup(words)

@@ -14,7 +14,7 @@ from stance import LABELS, ModelError
 from stance.model import load_model
 
 TRICKY = [
-    "", "   ", "\n\t", "…", "2024", "!!!", "l’Otan", "l'Otan", "« Aucune » menace", "NFD: e\u0301te\u0301",
+    "", "   ", "a \x00 b", "\x00", "menace \x00 dément", "\n\t", "…", "2024", "!!!", "l’Otan", "l'Otan", "« Aucune » menace", "NFD: e\u0301te\u0301",
     "Moscou n’a « jamais » menacé l’Ukraine, a dit M. Peskov.", "ÉTATS-UNIS", "İstanbul", "ǅemal",
     "مرحبا بكم", "日本と中国", "😀 menace 😀", "a" * 5000, "mot " * 3000,
 ]
