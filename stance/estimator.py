@@ -55,32 +55,34 @@ class CharBlockVectorizer(TransformerMixin, BaseEstimator):
         self.ngram_range = ngram_range
         self.min_df = min_df
 
-    def _counter(self) -> CountVectorizer:
-        rng = tuple(self.ngram_range)
-        return CountVectorizer(analyzer=partial(text_ngrams, ngram_range=rng), min_df=self.min_df,
-                               lowercase=False, dtype=np.float64)
+    def _counter(self, analyzer: Any, vocabulary: dict[str, int] | None = None) -> CountVectorizer:
+        return CountVectorizer(analyzer=partial(analyzer, ngram_range=tuple(self.ngram_range)),
+                               vocabulary=vocabulary, min_df=self.min_df, lowercase=False,
+                               dtype=np.float64)
 
     def fit(self, X: Sequence[str], y: Any = None) -> "CharBlockVectorizer":
-        counts = self._counter().fit(X)
+        counts = self._counter(text_ngrams)
+        Xc = counts.fit_transform(X)
         self.vocabulary_ = counts.vocabulary_
-        self.idf_ = TfidfTransformer(sublinear_tf=False, norm=None).fit(counts.transform(X)).idf_
+        self.idf_ = TfidfTransformer(sublinear_tf=False, norm=None).fit(Xc).idf_
         return self
 
     def transform(self, X: Sequence[str]) -> sp.csr_matrix:
         check_is_fitted(self, "idf_")
-        counts = CountVectorizer(analyzer=partial(text_ngrams, ngram_range=tuple(self.ngram_range)),
-                                 vocabulary=self.vocabulary_, lowercase=False, dtype=np.float64)
-        weighted = counts.transform(X) @ sp.diags(self.idf_)
-        words_of = [char_words(t) for t in X]
-        distinct = sorted({w for ws in words_of for w in ws})
-        per_word = CountVectorizer(analyzer=partial(word_ngrams, ngram_range=tuple(self.ngram_range)),
-                                   vocabulary=self.vocabulary_, lowercase=False, dtype=np.float64)
-        wm = per_word.transform(distinct) @ sp.diags(self.idf_) if distinct else None
-        q = dict(zip(distinct, np.asarray(wm.multiply(wm).sum(axis=1)).ravel())) if distinct else {}
-        norm2 = np.array([sum(q[w] for w in ws) for ws in words_of])
-        scale = np.zeros(len(norm2))
+        index: dict[str, int] = {}  # distinct words of X
+        rows, cols = [], []
+        for i, text in enumerate(X):
+            for w in char_words(text):
+                rows.append(i)
+                cols.append(index.setdefault(w, len(index)))
+        # texts x words occurrence counts, words x n-grams weights: a text is the sum of its words
+        occurrences = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(X), len(index)))
+        per_word = sp.csr_matrix((0, len(self.idf_))) if not index else (
+            self._counter(word_ngrams, self.vocabulary_).transform(list(index)) @ sp.diags(self.idf_))
+        norm2 = occurrences @ np.asarray(per_word.multiply(per_word).sum(axis=1)).ravel()
+        scale = np.zeros(len(X))
         scale[norm2 > 0] = 1.0 / np.sqrt(norm2[norm2 > 0])
-        return sp.csr_matrix(sp.diags(scale) @ weighted)
+        return sp.csr_matrix(sp.diags(scale) @ (occurrences @ per_word))
 
 
 class WordCharVectorizer(TransformerMixin, BaseEstimator):
@@ -125,9 +127,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     Parameters are plain values, so the estimator clones and grid-searches like any other:
     ``ngram_range`` (word n-grams, tf-idf, l2-normalised), ``char_ngram_range`` (character
     n-grams of words as a second block, see :class:`CharBlockVectorizer`; None leaves it out),
-    ``min_df``, ``max_df`` and ``sublinear_tf`` (of the word n-grams), ``char_min_df``, ``C``, ``class_weight`` and ``calibrate`` (fit a
-    softmax temperature on out-of-fold scores, grouped when ``fit`` is given ``groups``; the
-    folds run in ``n_jobs`` processes, which changes nothing in the result).
+    ``min_df``, ``max_df`` and ``sublinear_tf`` (of the word n-grams), ``char_min_df``, ``C``,
+    ``class_weight`` and ``calibrate`` (fit a softmax temperature on out-of-fold scores, grouped
+    when ``fit`` is given ``groups``; the folds run in ``n_jobs`` processes, which changes
+    nothing in the result).
     """
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 2),
