@@ -26,6 +26,7 @@ __all__ = [
     "LABELS", "GOLDSTEIN", "TENSION_WEIGHTS", "classify", "classify_many", "explain",
     "default_model", "load_model", "Prediction", "Model", "StanceClassifier",
     "read_document", "split_sentences", "analyze", "tension_series", "load_annotations",
+    "actors", "actors_many", "Actors", "Mention",
     "StanceError", "ModelError", "DocumentError", "AnnotationError", "__version__",
 ]
 
@@ -36,6 +37,7 @@ _LAZY = {  # public name -> module that defines it, imported on first access
     "split_sentences": "sentences", "Sentence": "sentences",
     "analyze": "tension", "tension_series": "tension", "Analysis": "tension",
     "load_annotations": "corpus",
+    "actors": "roles", "actors_many": "roles", "Actors": "roles", "Mention": "roles",
 }
 
 _model: "Model | None" = None

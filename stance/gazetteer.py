@@ -1,0 +1,293 @@
+"""Find the actors a sentence names: states, their capitals, institutions, leaders and
+demonyms, organisations and armed groups, each with its code, plus unknown proper names and
+the generic speakers of news copy ("le porte-parole", "the ministry") without one.
+
+The gazetteer is readable package data, ``stance/data/actors/*.tsv`` (``code kind lang form``
+per line), matched token by token, longest form first, case- and accent-insensitively except
+for all-capital acronyms ("US", "UE"), which must be written in capitals.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import NamedTuple
+
+from .errors import ModelError
+
+KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
+
+_TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s]")
+_ELISION = re.compile(r"[^\W\d_]{1,3}'$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of the text that names an actor: ``text == sentence[start:end]``; ``code`` is
+    the actor's code (ISO 3166-1 alpha-3 for a state, a short upper-case name for an
+    organisation or group) or None when the name is not in the gazetteer; ``kind`` says what
+    the span is (a gazetteer kind, ``name`` for an unknown proper name, ``speaker`` for a
+    generic speaker such as "the ministry")."""
+
+    text: str
+    start: int
+    end: int
+    code: str | None
+    kind: str = "name"
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    raw: str
+    key: str
+
+
+_FOLDED: dict[str, str] = {}
+_MAX_FOLDED = 200_000
+
+
+def _fold(word: str) -> str:
+    """Case- and accent-insensitive form of one token; curly apostrophes straightened.
+    Cached: news copy repeats its words, and folding is the matcher's main cost."""
+    key = _FOLDED.get(word)
+    if key is None:
+        key = unicodedata.normalize("NFKD", word.replace("’", "'"))
+        key = "".join(c for c in key if not unicodedata.combining(c)).casefold()
+        if len(_FOLDED) < _MAX_FOLDED:
+            _FOLDED[word] = key
+    return key
+
+
+def tokens(text: str) -> list[Token]:
+    """Tokens with their offsets: words, elided articles ("l'", "d'") and single punctuation
+    marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        if raw in "-‑–":
+            continue
+        out.append(Token(m.start(), m.end(), raw, _fold(raw)))
+    return out
+
+
+def _is_acronym(form: str) -> bool:
+    letters = [c for c in form if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+
+
+class Gazetteer:
+    """Forms of actors, looked up by their sequence of folded tokens.
+
+    Parameters
+    ----------
+    rows : iterable of (code, kind, lang, form)
+        As in the package's TSV files.
+    """
+
+    def __init__(self, rows):
+        self.entries_: dict[tuple[str, ...], tuple[str, str, bool]] = {}
+        for code, kind, _lang, form in rows:
+            key = tuple(t.key for t in tokens(form))
+            if key:
+                self.entries_[key] = (code, kind, _is_acronym(form))
+        # first token -> the lengths of the forms it starts, longest first (one miss per token)
+        lengths: dict[str, set[int]] = {}
+        for key in self.entries_:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.starts_ = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+
+    def match(self, toks: list[Token], i: int) -> tuple[int, str, str] | None:
+        """The longest form starting at token ``i``: (number of tokens, code, kind), or None."""
+        lengths = self.starts_.get(toks[i].key)
+        if lengths is None:
+            return None
+        for n in lengths:
+            if i + n > len(toks):
+                continue
+            entry = self.entries_.get(tuple(t.key for t in toks[i:i + n]))
+            if entry is None:
+                continue
+            code, kind, acronym = entry
+            if acronym and not all(t.raw.upper() == t.raw for t in toks[i:i + n]):
+                continue
+            return n, code, kind
+        return None
+
+
+def _read_rows(name: str):
+    path = files(__package__) / "data" / "actors" / name
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 4 or fields[1] not in KINDS:
+            raise ModelError(f"{name}:{lineno}: expected 'code<TAB>kind<TAB>lang<TAB>form' with a "
+                             f"kind among {', '.join(KINDS)}; reinstall stance")
+        yield tuple(fields)
+
+
+_gazetteer: Gazetteer | None = None
+_lock = threading.Lock()
+
+
+def gazetteer() -> Gazetteer:
+    """The package's gazetteer, read on first use and cached."""
+    global _gazetteer
+    if _gazetteer is None:
+        with _lock:
+            if _gazetteer is None:
+                rows = [r for name in ("states.tsv", "organisations.tsv") for r in _read_rows(name)]
+                _gazetteer = Gazetteer(rows)
+    return _gazetteer
+
+
+# Generic speakers of news copy: a determiner-led noun phrase that acts without a proper name.
+_SPEAKERS = frozenset(_fold(w) for w in """
+    porte-parole porte parole ministère ministre ministres gouvernement armée armées président présidente
+    présidence diplomatie diplomate diplomates autorités junte communiqué déclaration responsables
+    officiels rebelles insurgés militants troupes forces police manifestants opposition parlement
+    chancellerie ambassade ambassadeur état-major commandement groupe mouvement milice milices
+    spokesman spokeswoman spokesperson ministry minister government army military president
+    presidency diplomat diplomats authorities junta statement officials official rebels insurgents
+    militants troops forces police protesters opposition parliament embassy ambassador command
+    group movement militia militias administration cabinet regime régime leadership dirigeants
+    leaders leader chef envoy émissaire envoyé negotiators négociateurs delegation délégation
+    ministers terroristes terrorists jihadistes jihadists djihadistes combattants fighters
+    contrebandiers smugglers passeurs trafiquants traffickers soldats soldiers gardes guards
+    garde-côtes coastguard équipage crew gendarmes gendarmerie militaires séparatistes
+    separatists assaillants attackers colons settlers milices partisans journalistes
+    journalists ONG NGO NGOs députés lawmakers sénateurs senators voisin neighbour neighbor
+    partenaires partners alliés allies adversaire adversaires rivals rival ennemi enemy
+    services renseignement intelligence agence agency tribunal court juge judge procureur
+    prosecutor prosecutors organisation organization texte text communiqué
+""".split())
+_DETERMINERS = frozenset(_fold(w) for w in """
+    le la les l' the its their his her son sa ses leur leurs ce cette ces this these au aux
+    a an un une des du plusieurs several some certains
+""".split())
+_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})
+_CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "al", "el", "bin", "ben", "van", "von", "la"})
+_NOT_NAMES = frozenset(_fold(w) for w in """
+    le la les l' un une des du de d' il elle ils elles on nous vous je ce cette ces mais et ou
+    en dans sur pour par avec selon après avant lors depuis dès si quand alors ainsi cependant
+    pourtant toutefois aussi enfin the a an he she they we you it i this that these those but
+    and or in on at for by with according after before since if when while as however also yet
+    mr mrs ms m mme mm dr lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday
+    wednesday thursday friday saturday sunday janvier février mars avril mai juin juillet août
+    septembre octobre novembre décembre january february march april may june july august
+    september october november december not no pas ne n' s' qu' c' j' there here his her their
+    its our my your lors cela ceci ça what which who whom whose qui que quoi dont où why how
+""".split())
+
+
+def _proper(tok: Token) -> bool:
+    return (tok.raw[:1].isupper() and tok.raw[:1].isalpha() and tok.key not in _NOT_NAMES
+            and tok.key not in _ROLE_WORDS)
+
+
+_TITLES = frozenset({"m", "mm", "mme", "mmes", "mr", "mrs", "ms", "dr", "gen", "gén", "col", "lt"})
+
+
+def _starts_clause(toks: list[Token], i: int) -> bool:
+    return i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."}
+
+
+def _titled(toks: list[Token], i: int) -> bool:
+    """Whether token ``i`` follows a title such as "M." or "Mr" (it then starts a name)."""
+    j = i - 1 if i and toks[i - 1].raw == "." else i
+    return j > 0 and toks[j - 1].key in _TITLES
+
+
+def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
+    """Every actor ``text`` names, left to right and without overlap: gazetteer forms (with
+    the speaker noun phrase they qualify, as in "le porte-parole du Kremlin"), unknown proper
+    names (two words or more at the start of a clause, where any word is capitalised), and
+    generic speakers such as "the ministry"."""
+    toks = tokens(text) if toks is None else toks
+    gaz = gazetteer()
+    spans: list[tuple[int, int, str | None, str]] = []  # token range, code, kind
+    i = 0
+    while i < len(toks):
+        hit = gaz.match(toks, i)
+        if hit:
+            n, code, kind = hit
+            lo, hi = _grow(toks, i, i + n, spans[-1][1] if spans else 0)
+            hi = _grow_right(toks, hi)
+            spans.append((lo, hi, code, kind))
+            i = hi
+        elif _proper(toks[i]):
+            j = i + 1
+            while j < len(toks) and not gaz.match(toks, j) and (_proper(toks[j]) or (
+                    toks[j].key in _CONNECTORS and j + 1 < len(toks) and _proper(toks[j + 1])
+                    and not gaz.match(toks, j + 1))):
+                j += 1
+            if j - i == 1 and toks[i].key in _SPEAKERS:
+                spans.append((i, j, None, "speaker"))
+            elif _titled(toks, i):
+                spans.append((i - 2 if toks[i - 1].raw == "." else i - 1, j, None, "name"))
+            elif j - i > 1 or not _starts_clause(toks, i):
+                spans.append((i, j, None, "name"))
+            i = j
+        elif toks[i].key in _PRONOUNS:
+            spans.append((i, i + 1, None, "pronoun"))
+            i += 1
+        elif toks[i].key in _SPEAKERS and (i == 0 or toks[i - 1].key in _DETERMINERS):
+            j = i + 1
+            while j < len(toks) and toks[j].key in _SPEAKERS:
+                j += 1
+            if not _heads_actor(toks, j, gaz):
+                spans.append(_grow(toks, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
+            i = j
+        else:
+            i += 1
+    return [Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start, toks[hi - 1].end,
+                    code, kind) for lo, hi, code, kind in spans]
+
+
+_OF = frozenset({"du", "de", "des", "d'", "of"})
+
+
+def _heads_actor(toks: list[Token], j: int, gaz: Gazetteer) -> bool:
+    """Whether a speaker head ending before token ``j`` qualifies a named actor that follows
+    it ("le ministère russe", "the spokesman of the Kremlin"): the actor then takes the span."""
+    for k in range(j, min(j + 4, len(toks))):
+        if gaz.match(toks, k):
+            return True
+        if toks[k].key not in _OF | _DETERMINERS | _SPEAKERS | _ROLE_WORDS:
+            return False
+    return False
+
+
+_ROLE_WORDS = frozenset(_fold(w) for w in """
+    foreign affairs affaires étrangères defence defense interior intérieur armed armées chief
+    chef général general state état security sécurité
+""".split())
+
+
+def _grow_right(toks: list[Token], hi: int) -> int:
+    """Extend an actor over the office that follows it: "russe des Affaires étrangères",
+    "Russian foreign ministry", "Iran's foreign minister"."""
+    j, end = hi, hi
+    while j < len(toks) and j - hi < 5 and (toks[j].key in _OF | _ROLE_WORDS | _SPEAKERS
+                                             or toks[j].key in {"'", "s", "la", "l'"}):
+        j += 1
+        if toks[j - 1].key in _ROLE_WORDS | _SPEAKERS:
+            end = j
+    return end
+
+
+def _grow(toks: list[Token], lo: int, hi: int, floor: int) -> tuple[int, int]:
+    """Widen an actor's token range leftwards over the speaker phrase it qualifies ("le
+    porte-parole du Kremlin", "the Russian foreign ministry" stays as it is), never into the
+    previous mention (which ends at ``floor``)."""
+    j = lo
+    while j > floor and (toks[j - 1].key in _SPEAKERS | _OF | _ROLE_WORDS):
+        j -= 1
+    while j < lo and toks[j].key in _OF:
+        j += 1
+    if j < lo and j > floor and toks[j - 1].key in _DETERMINERS:
+        j -= 1
+    return j, hi

@@ -1,0 +1,302 @@
+"""Who acts at whom: the performer (source) and the addressee (target) of a sentence's act.
+
+    >>> a = stance.actors("Kiev et les puissances occidentales accusent Moscou de préparer une offensive.")
+    >>> a.source.code, a.target.code
+    ('UKR', 'RUS')
+
+Mentions come from :mod:`stance.gazetteer`; which mention performs and which receives the act
+is scored by two small logistic models (one for each role) over the words around each mention,
+and its place in the sentence, trained on the team's annotated stories (``training/actors.py``)
+and shipped as readable JSON. It does not need the sentence's label, so it runs without the
+classifier, and a neutral sentence ("X met Y") has a source and a target too.
+"""
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass, field
+from importlib.resources import files
+from typing import Iterable, Sequence
+
+from .errors import ModelError
+from .gazetteer import Mention, Token, _fold, find_mentions, tokens
+
+__all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
+
+_WINDOW = 5
+_QUOTES = frozenset({"«", "»", '"', "“", "”"})
+
+
+@dataclass(frozen=True)
+class Actors:
+    """The actors of one sentence: ``source`` performs its act, ``target`` receives it
+    (None when the sentence names none); ``sources``/``targets`` list every mention sharing the
+    role (both list the parties of a mutual act); ``mentions`` are all the actors named."""
+
+    source: Mention | None = None
+    target: Mention | None = None
+    sources: tuple[Mention, ...] = ()
+    targets: tuple[Mention, ...] = ()
+    mentions: tuple[Mention, ...] = field(default=(), repr=False)
+
+    @property
+    def dyad(self) -> tuple[str, str] | None:
+        """(source code, target code) when both are known and differ, else None."""
+        if self.source and self.target and self.source.code and self.target.code \
+                and self.source.code != self.target.code:
+            return self.source.code, self.target.code
+        return None
+
+
+def _quoted(toks: list[Token]) -> list[bool]:
+    """Whether each token lies inside a quotation (an odd number of quote marks before it)."""
+    inside, out = False, []
+    for t in toks:
+        if t.raw in _QUOTES:
+            inside = t.raw in "«“" or (t.raw == '"' and not inside)
+            if t.raw in "»”":
+                inside = False
+        out.append(inside)
+    return out
+
+
+def mention_features(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
+                     label: str | None = None) -> list[list[str]]:
+    """Features of each mention (given with its token range) for the role models; with a
+    ``label``, each base feature also paired with it."""
+    quoted = _quoted(toks)
+    feats = []
+    for k, (lo, hi, m) in enumerate(spans):
+        left = [t.key for t in toks[max(0, lo - _WINDOW):lo]]
+        right = [t.key for t in toks[hi:hi + _WINDOW]]
+        p1 = left[-1] if left else "<s>"
+        n1 = right[0] if right else "</s>"
+        base = [f"k={min(k, 3)}", f"last={k == len(spans) - 1}", f"n={min(len(spans), 4)}",
+                f"kind={m.kind}", f"coded={m.code is not None}", f"p1={p1}", f"n1={n1}",
+                f"p2={' '.join(left[-2:])}", f"n2={' '.join(right[:2])}", f"q={quoted[lo]}",
+                f"start={lo == 0}", f"rel={min(4, 5 * lo // max(1, len(toks)))}",
+                f"dup={any(o.code == m.code for _, _, o in spans[:k]) and m.code is not None}"]
+        f = base + [f"l:{w}" for w in left] + [f"r:{w}" for w in right]
+        if label is not None:
+            f += [f"{label}|{x}" for x in base]
+        feats.append(f)
+    return feats
+
+
+class RoleModel:
+    """Two logistic scores per mention, P(source) and P(target), from sparse string features.
+
+    ``weights_`` maps a feature to its (source, target) weights; ``bias_`` holds the two
+    intercepts. Built by ``training/actors.py``; read from ``stance/data/actor_roles.json``.
+    """
+
+    def __init__(self, weights: dict[str, Sequence[float]], bias: Sequence[float],
+                 thresholds: dict[str, float], use_label: bool = True):
+        self.weights_ = {k: (float(v[0]), float(v[1])) for k, v in weights.items()}
+        self.bias_ = (float(bias[0]), float(bias[1]))
+        self.thresholds_ = {k: float(thresholds[k]) for k in ("source", "target", "also")}
+        self.use_label_ = bool(use_label)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RoleModel":
+        """A role model from its JSON form (``weights``, ``bias``, ``thresholds``, ``use_label``)."""
+        return cls(data["weights"], data["bias"], data["thresholds"], data.get("use_label", True))
+
+    def scores(self, feats: list[str]) -> tuple[float, float]:
+        """(P(source), P(target)) of one mention."""
+        s, t = self.bias_
+        for f in feats:
+            w = self.weights_.get(f)
+            if w is not None:
+                s += w[0]
+                t += w[1]
+        return _sigmoid(s), _sigmoid(t)
+
+    @classmethod
+    def from_json(cls, text: str, where: str = "actor_roles.json") -> "RoleModel":
+        try:
+            return cls.from_dict(json.loads(text))
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+            raise ModelError(f"{where}: not a stance role model ({exc}); rebuild it with "
+                             f"python -m training.actors") from None
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
+
+
+_roles: RoleModel | None = None
+_lock = threading.Lock()
+
+
+def role_model() -> RoleModel:
+    """The shipped role model, read on first use and cached."""
+    global _roles
+    if _roles is None:
+        with _lock:
+            if _roles is None:
+                path = files(__package__) / "data" / "actor_roles.json"
+                _roles = RoleModel.from_json(path.read_text(encoding="utf-8"))
+    return _roles
+
+
+def spans_of(text: str) -> tuple[list[Token], list[tuple[int, int, Mention]]]:
+    """Tokens of ``text`` and its mentions with their token ranges."""
+    toks = tokens(text)
+    starts = {t.start: i for i, t in enumerate(toks)}
+    ends = {t.end: i + 1 for i, t in enumerate(toks)}
+    return toks, [(starts[m.start], ends[m.end], m) for m in find_mentions(text, toks)]
+
+
+def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
+    """The actors of ``text``; ``label`` (the sentence's stance) only matters to a role
+    model trained with labels (``use_label``); the shipped one reads the words alone."""
+    toks, spans = spans_of(text)
+    mentions = tuple(m for _, _, m in spans)
+    if not spans:
+        return Actors(mentions=mentions)
+    roles = roles or role_model()
+    feats = mention_features(toks, spans, label if roles.use_label_ else None)
+    probs = _news_shapes(toks, spans, [roles.scores(f) for f in feats])
+    th = roles.thresholds_
+    order_s = sorted(range(len(spans)), key=lambda k: -probs[k][0])
+    source = order_s[0] if probs[order_s[0]][0] >= th["source"] else None
+    rest = [k for k in range(len(spans)) if k != source and
+            (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
+    target = max(rest, key=lambda k: probs[k][1], default=None)
+    if target is not None and probs[target][1] < th["target"]:
+        target = None
+    sources = [k for k in range(len(spans)) if k == source or
+               (k != target and probs[k][0] >= th["also"] and probs[k][0] > probs[k][1])]
+    targets = [k for k in range(len(spans)) if k == target or
+               (k not in sources and probs[k][1] >= th["also"])]
+    sources = _coordinated(toks, spans, sources, exclude=target)
+    targets = _coordinated(toks, spans, targets, exclude=source)
+    pair = _mutual_pair(toks, spans)
+    if pair is not None:
+        source, target = pair
+        sources = targets = sorted(set(pair) | set(k for k in sources if k not in targets))
+    elif len(sources) > 1 and target is None:
+        targets = sources = sorted(sources)  # "X and Y met": each the other's counterpart
+        target = next(k for k in sources if k != source)
+    pick = lambda ks: tuple(_unique(mentions[k] for k in sorted(ks)))  # noqa: E731
+    return Actors(mentions[source] if source is not None else None,
+                  mentions[target] if target is not None else None,
+                  pick(sources), pick(targets), mentions)
+
+
+def _keys(words: str) -> frozenset[str]:
+    return frozenset(_fold(w) for w in words.split())
+
+
+_SAID = _keys("""déclaré affirmé indiqué assuré estimé dit ajouté souligné expliqué précisé annoncé
+    averti prévenu rappelé martelé insisté répondu réagi écrit confié lancé jugé poursuivi conclu
+    démenti nié accusé dénoncé déplore dénonce affirme indique estime assure ajoute précise
+    souligne explique selon said says told added stated warned insisted according wrote noted
+    claimed alleged denied accused argued replied declared announced""")
+_PASSIVE = _keys("""accusé accusée accusés accusées visé visée visés critiqué critiquée critiqués
+    condamné condamnée menacé menacée menacés pointé blâmé accused blamed criticised criticized
+    condemned threatened targeted denounced dénoncé dénoncée attaqué attaquée attacked""")
+_BY = _keys("par by")
+_AUX = _keys("a ont avait avaient has have had")
+_CLAUSE_END = frozenset({",", "»", '"', "”", ":", "—"})
+_OF_BY = _keys("de d' des du par by from of")
+_CLAIMS = _keys("""accusations accusation allégations allegations claims claim charges affirmations
+    assertions""")
+_DETERMINERS = _keys("le la les l' the un une a an")
+_AND = _keys("et and ,")
+_TOGETHER = _keys("""mutuellement réciproquement each another autre conviennent convenu convenus
+    agreed agree signed signé signent conclu concluded accord accusent accuse rencontrés met
+    discuss discuté négocient negotiate""")
+
+
+def _news_shapes(toks: list[Token], spans, probs: list[tuple[float, float]]
+                 ) -> list[tuple[float, float]]:
+    """Raise the roles that news syntax makes certain over the learned scores: the agent of
+    a passive ("X est accusé par Y": Y acts, X receives) and the speaker a reporting verb
+    follows when it comes last ("…," the ministry said), and the accuser of a denial ("les
+    accusations de Y", "Y's claims")."""
+    probs = list(probs)
+    for k, (lo, hi, _m) in enumerate(spans):
+        while lo > 0 and toks[lo - 1].key in _DETERMINERS:
+            lo -= 1  # "par le Kosovo", "the Syrian Democratic Forces said"
+        before = [t.key for t in toks[max(0, lo - 4):lo]]
+        after = {t.key for t in toks[hi:hi + 4]}
+        if (before and before[-1] in _OF_BY and _CLAIMS & set(before[-3:])) or _CLAIMS & after:
+            probs[k] = (probs[k][0] * 0.5, max(probs[k][1], 0.9))  # "les accusations de X"
+        elif before and before[-1] in _BY and _PASSIVE & set(before[:-1]):
+            probs[k] = (0.99, probs[k][1] * 0.1)
+            earlier = [j for j in range(k) if spans[j][1] <= lo]
+            if earlier:
+                j = earlier[-1]
+                probs[j] = (probs[j][0] * 0.1, 0.99)
+        elif _speaker_last(toks, lo, hi):
+            probs[k] = (max(probs[k][0], 0.95), probs[k][1] * 0.5)  # "…, a affirmé le ministère."
+        elif lo > 0 and hi < len(toks) and toks[hi].key in _SAID and toks[lo - 1].raw in _CLAUSE_END:
+            probs[k] = (max(probs[k][0], 0.95), probs[k][1] * 0.5)  # "…," the ministry said
+    return probs
+
+
+def _coordinated(toks: list[Token], spans, chosen: list[int], exclude: int | None) -> list[int]:
+    """``chosen`` with the mentions joined to them by "et"/"and"/commas ("Kiev et les
+    puissances occidentales accusent…": both accuse)."""
+    out = set(chosen)
+    for k in sorted(chosen):
+        for step in (-1, 1):
+            j = k
+            while 0 <= j + step < len(spans) and j + step != exclude:
+                a, b = (spans[j], spans[j + step]) if step == 1 else (spans[j + step], spans[j])
+                between = toks[a[1]:b[0]]
+                if not between or not all(t.key in _AND | _DETERMINERS for t in between) or \
+                        not any(t.key in _AND for t in between):
+                    break
+                j += step
+                out.add(j)
+    return sorted(out)
+
+
+def _speaker_last(toks: list[Token], lo: int, hi: int) -> bool:
+    """Whether the mention (tokens ``lo:hi``) closes the sentence as the speaker of a reporting
+    clause after what was said: "…, a affirmé mardi le ministère russe de la Défense."."""
+    if any(t.raw.isalnum() for t in toks[hi:]):
+        return False
+    for v in range(max(1, lo - 3), lo):
+        if toks[v].key in _SAID:
+            p = v - 1 if toks[v - 1].key in _AUX else v
+            return p > 0 and toks[p - 1].raw in _CLAUSE_END
+    return False
+
+
+def _mutual_pair(toks: list[Token], spans) -> tuple[int, int] | None:
+    """Two actors joined by "et"/"and" as the subject of a mutual or joint act ("X et Y
+    s'accusent mutuellement", "X and Y agreed"), as a pair of mention indices."""
+    for k in range(len(spans) - 1):
+        (lo1, hi1, m1), (lo2, hi2, m2) = spans[k], spans[k + 1]
+        if m1.code is None or m2.code is None or m1.code == m2.code:
+            continue
+        if hi1 < lo2 and all(t.key in _AND for t in toks[hi1:lo2]) and \
+                _TOGETHER & {t.key for t in toks[hi2:hi2 + 5]}:
+            return k, k + 1
+    return None
+
+
+def _unique(ms: Iterable[Mention]) -> list[Mention]:
+    """Mentions with the same code listed once (the first), unknown ones all kept."""
+    seen, out = set(), []
+    for m in ms:
+        if m.code is None or m.code not in seen:
+            out.append(m)
+            seen.add(m.code)
+    return out
+
+
+def actors(text: str) -> Actors:
+    """Who performs the act of ``text`` at whom, and every actor it names."""
+    return assign(text)
+
+
+def actors_many(texts: Iterable[str]) -> list[Actors]:
+    """:func:`actors` for many sentences (the role model is read once)."""
+    roles = role_model()
+    return [assign(t, roles) for t in texts]
