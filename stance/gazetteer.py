@@ -88,11 +88,14 @@ class Gazetteer:
     """
 
     def __init__(self, rows):
-        self.entries_: dict[tuple[str, ...], tuple[str, str, bool]] = {}
+        self.entries_: dict[tuple[str, ...], tuple[str, str, bool | str]] = {}
         for code, kind, _lang, form in rows:
             key = tuple(t.key for t in tokens(form))
             if key:
                 self.entries_[key] = (code, kind, _is_acronym(form))
+            if _is_acronym(form) and kind in ("organisation", "group") and len(form) >= 4 \
+                    and form.isalpha():
+                self.entries_[key] = (code, kind, "title")  # "Nato", "Ecowas" as well as "NATO"
         # first token -> the lengths of the forms it starts, longest first (one miss per token)
         lengths: dict[str, set[int]] = {}
         for key in self.entries_:
@@ -111,7 +114,8 @@ class Gazetteer:
             if entry is None:
                 continue
             code, kind, acronym = entry
-            if acronym and not all(t.raw.upper() == t.raw for t in toks[i:i + n]):
+            if acronym and not all(t.raw.upper() == t.raw or (acronym == "title" and t.raw.istitle())
+                                   for t in toks[i:i + n]):
                 continue
             return n, code, kind
         return None
@@ -162,11 +166,12 @@ _SPEAKERS = frozenset(_fold(w) for w in """
     journalists ONG NGO NGOs députés lawmakers sénateurs senators voisin neighbour neighbor
     partenaires partners alliés allies adversaire adversaires rivals rival ennemi enemy
     services renseignement intelligence agence agency tribunal court juge judge procureur
-    prosecutor prosecutors organisation organization texte text communiqué
+    prosecutor prosecutors organisation organization texte text communiqué sides parties pays
+    countries nations camps belligérants belligerents capitales capitals voisins neighbours
 """.split())
 _DETERMINERS = frozenset(_fold(w) for w in """
     le la les l' the its their his her son sa ses leur leurs ce cette ces this these au aux
-    a an un une des du plusieurs several some certains
+    a an un une des du plusieurs several some certains both deux two
 """.split())
 _PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})
 _CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "al", "el", "bin", "ben", "van", "von", "la"})
@@ -180,6 +185,8 @@ _NOT_NAMES = frozenset(_fold(w) for w in """
     septembre octobre novembre décembre january february march april may june july august
     september october november december not no pas ne n' s' qu' c' j' there here his her their
     its our my your lors cela ceci ça what which who whom whose qui que quoi dont où why how
+    nouvel an new year méditerranée mediterranean mer sea océan ocean golfe gulf sud nord est
+    ouest south north east west reuters afp ap bloomberg
 """.split())
 
 
@@ -188,11 +195,15 @@ def _proper(tok: Token) -> bool:
             and tok.key not in _ROLE_WORDS)
 
 
-_TITLES = frozenset({"m", "mm", "mme", "mmes", "mr", "mrs", "ms", "dr", "gen", "gén", "col", "lt"})
+_TITLES = frozenset({"m", "mm", "mme", "mmes", "mr", "mrs", "ms", "dr", "gen", "gén", "col", "lt",
+                     "president", "président", "présidente", "general", "général"})
 
 
 def _starts_clause(toks: list[Token], i: int) -> bool:
     return i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."}
+
+
+_APPOSED = frozenset({"demonym", "speaker", "institution"})
 
 
 def _titled(toks: list[Token], i: int) -> bool:
@@ -224,12 +235,19 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
                     toks[j].key in _CONNECTORS and j + 1 < len(toks) and _proper(toks[j + 1])
                     and not gaz.match(toks, j + 1))):
                 j += 1
-            if j - i == 1 and toks[i].key in _SPEAKERS:
+            code, kind = None, "name"
+            hit = gaz.match(toks, j) if j < len(toks) else None
+            if hit and hit[2] == "leader":  # "Abdourahmane Tchiani": the known surname codes it
+                j, code, kind = j + hit[0], hit[1], "leader"
+            floor = spans[-1][1] if spans else 0
+            lo = max(floor, i - 2 if toks[i - 1].raw == "." else i - 1) if _titled(toks, i) else i
+            if spans and spans[-1][1] == i and spans[-1][3] in _APPOSED and lo == i:
+                p_lo, _, p_code, p_kind = spans.pop()  # "le Premier ministre grec Kyriakos Mitsotakis"
+                spans.append((p_lo, j, p_code or code, p_kind))
+            elif j - i == 1 and toks[i].key in _SPEAKERS:
                 spans.append((i, j, None, "speaker"))
-            elif _titled(toks, i):
-                spans.append((i - 2 if toks[i - 1].raw == "." else i - 1, j, None, "name"))
-            elif j - i > 1 or not _starts_clause(toks, i):
-                spans.append((i, j, None, "name"))
+            elif lo < i or j - i > 1 or code or not _starts_clause(toks, i):
+                spans.append((lo, j, code, kind))
             i = j
         elif toks[i].key in _PRONOUNS:
             spans.append((i, i + 1, None, "pronoun"))
@@ -263,7 +281,8 @@ def _heads_actor(toks: list[Token], j: int, gaz: Gazetteer) -> bool:
 
 _ROLE_WORDS = frozenset(_fold(w) for w in """
     foreign affairs affaires étrangères defence defense interior intérieur armed armées chief
-    chef général general state état security sécurité
+    chef général general state état security sécurité premier prime president président
+    présidente secretary secrétaire vice deputy gen gén col lt minister ministre supreme suprême
 """.split())
 
 
