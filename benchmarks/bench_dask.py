@@ -69,7 +69,7 @@ def classify_bounds(bounds: tuple[int, int], model_path: str, run: int = 0
     import numpy as np
 
     from stance.distributed import worker_model
-    from stance.model import best_index
+    from stance.prediction import best_index
     proba = worker_model(model_path).predict_proba(make_batch(*bounds))
     return bounds[0], np.bincount(best_index(proba), minlength=5).tolist(), \
         hashlib.sha256(proba.tobytes()).hexdigest()
@@ -141,7 +141,7 @@ def main() -> None:
 
     import stance
     from stance.distributed import analyze_paths, classify_series, worker_model
-    from stance.model import best_index
+    from stance.prediction import best_index
     from stance.tension import analyze_many
 
     n, size = args.sentences, args.partition

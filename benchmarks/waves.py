@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from stance.corpus import load_annotations  # noqa: E402
 from stance.estimator import StanceClassifier  # noqa: E402
 from stance.metrics import evaluate  # noqa: E402
-from stance.model import load_model  # noqa: E402
+from stance.persistence import load_model  # noqa: E402
 from stance.training import realdev_records  # noqa: E402
 from training.train import REALDEV  # noqa: E402
 

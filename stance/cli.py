@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence, TextIO
 
-from . import __version__
+from ._version import __version__
 from .errors import AnnotationError, StanceError
 from .labels import LABELS
 
@@ -58,8 +58,8 @@ def expand_paths(paths: Sequence[str]) -> list[str]:
 
 
 def _load(model_path: str | None):
-    from . import default_model
-    from .model import load_model
+    from .model import default_model
+    from .persistence import load_model
     return load_model(model_path) if model_path else default_model()
 
 

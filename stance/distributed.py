@@ -87,10 +87,10 @@ def worker_model(model_path: str | os.PathLike | None = None) -> "Model":
         if cached is not None and cached[0] == stamp:
             return cached[1]
         if key is None:
-            from . import default_model
+            from .model import default_model
             model = default_model()
         else:
-            from .model import load_model
+            from .persistence import load_model
             model = load_model(key)
         _models[key] = (stamp, model)
         _loads[key or "<default>"] += 1
@@ -118,7 +118,7 @@ def _classify_partition(part: "pd.Series", model_path: str | None) -> "pd.DataFr
     import numpy as np
     import pandas as pd
 
-    from .model import best_index
+    from .prediction import best_index
     proba = worker_model(model_path).predict_proba(part.tolist())
     best = best_index(proba)
     cols: dict[str, Any] = {

@@ -22,8 +22,10 @@ from threadpoolctl import threadpool_limits
 
 from .chars import char_words, text_ngrams, word_ngrams
 from .labels import LABELS
-from .model import MAX_ORDER, Model, _softmax, best_index, check_texts, no_evidence_proba
-from .text import Analyzer, tokenize
+from .features import MAX_ORDER
+from .model import Model
+from .prediction import best_index, no_evidence_proba, softmax
+from .text import Analyzer, check_texts, tokenize
 
 
 def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
@@ -31,7 +33,7 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     rows = np.arange(len(y))
 
     def nll(log_t: float) -> float:
-        p = _softmax(scores / np.exp(log_t))
+        p = softmax(scores / np.exp(log_t))
         return float(-np.log(np.clip(p[rows, y], 1e-12, None)).mean())
 
     res = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded", options={"xatol": 1e-6})
@@ -246,7 +248,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if not texts:
             return np.zeros((0, len(LABELS)))
         Xt = self.vectorizer_.transform(texts)
-        proba = _softmax(self.classifier_.decision_function(Xt) / self.temperature_)
+        proba = softmax(self.classifier_.decision_function(Xt) / self.temperature_)
         has_tokens = np.array([bool(tokenize(t)) for t in texts])
         blank = (np.diff(Xt.indptr) == 0) | ~has_tokens  # as Model.predict_proba
         if blank.any():

@@ -19,7 +19,8 @@ from typing import Any, Iterable, Mapping
 
 from .documents import Document, read_document
 from .labels import LABELS, TENSION_WEIGHTS
-from .model import Model, Prediction
+from .model import Model
+from .prediction import Prediction
 from .text import shingles, similar_pairs
 
 DUPLICATE_JACCARD = 0.8
@@ -72,7 +73,7 @@ def sentence_tension(probabilities: Mapping[str, float]) -> float:
 
 def _model(model: Model | None) -> Model:
     if model is None:
-        from . import default_model
+        from .model import default_model
         return default_model()
     return model
 
