@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from stance.corpus import load_annotations, split_by_group  # noqa: E402
 from stance.estimator import StanceClassifier  # noqa: E402
 from stance.metrics import evaluate  # noqa: E402
-from stance.training import realdev_records  # noqa: E402
+from stance.recipe import realdev_records  # noqa: E402
 from training.train import HELDOUT_GROUPS, REALDEV  # noqa: E402
 
 OPTIONS = {

@@ -19,7 +19,7 @@ from stance.corpus import load_annotations  # noqa: E402
 from stance.estimator import StanceClassifier  # noqa: E402
 from stance.metrics import evaluate  # noqa: E402
 from stance.persistence import load_model  # noqa: E402
-from stance.training import realdev_records  # noqa: E402
+from stance.recipe import realdev_records  # noqa: E402
 from training.train import REALDEV  # noqa: E402
 
 

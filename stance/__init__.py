@@ -18,7 +18,7 @@ from .errors import AnnotationError, DocumentError, ModelError, StanceError
 from .labels import GOLDSTEIN, LABELS, TENSION_WEIGHTS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .tension import Analysis, analyze, tension_series
+    from .analysis import Analysis, analyze
     from .corpus import load_annotations
     from .documents import Document, read_document
     from .estimator import StanceClassifier
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .persistence import load_model
     from .prediction import Prediction
     from .sentences import Sentence, split_sentences
+    from .series import tension_series
 
 __all__ = [
     "LABELS", "GOLDSTEIN", "TENSION_WEIGHTS", "classify", "classify_many", "explain",
@@ -40,7 +41,7 @@ _LAZY = {  # public name -> module that defines it, imported on first access
     "StanceClassifier": "estimator",
     "read_document": "documents", "Document": "documents",
     "split_sentences": "sentences", "Sentence": "sentences",
-    "analyze": "tension", "tension_series": "tension", "Analysis": "tension",
+    "analyze": "analysis", "Analysis": "analysis", "tension_series": "series",
     "load_annotations": "corpus",
 }
 

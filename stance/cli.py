@@ -114,7 +114,7 @@ def _csv_rows(analysis) -> Iterator[dict]:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from .tension import analyze_many
+    from .analysis import analyze_many
     paths = expand_paths(args.paths)
     out = sys.stdout
     writer = None
@@ -173,7 +173,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_series(args: argparse.Namespace) -> int:
     import warnings
 
-    from .tension import tension_series
+    from .series import tension_series
     paths = expand_paths(args.paths)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -193,7 +193,7 @@ def cmd_series(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .training import train
+    from .recipe import train
     grid = None
     if args.quick:
         grid = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}

@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .model import Model
-    from .tension import Analysis
+    from .analysis import Analysis
 
 __all__ = ["classify_series", "classify_bag", "analyze_bag", "tension_by_period",
            "analyze_paths", "summary", "dumps_analyses", "worker_model", "worker_models",
@@ -108,8 +108,8 @@ def worker_models() -> dict[str, dict[str, Any]]:
 
 # ---------------------------------------------------------------------------- partition functions
 def _tensions(proba_rows: list[list[float]]) -> list[float]:
-    """Tension of each row through :func:`stance.tension.sentence_tension` itself (exact parity)."""
-    from .tension import sentence_tension
+    """Tension of each row through :func:`stance.analysis.sentence_tension` itself (exact parity)."""
+    from .analysis import sentence_tension
     return [sentence_tension(dict(zip(LABELS, row))) for row in proba_rows]
 
 
@@ -132,7 +132,7 @@ def _classify_partition(part: "pd.Series", model_path: str | None) -> "pd.DataFr
 
 def _classify_records(texts: Iterable[str], model_path: str | None) -> list[dict[str, Any]]:
     """One bag partition of sentences -> a record per sentence (one batch)."""
-    from .tension import sentence_tension
+    from .analysis import sentence_tension
     texts = list(texts)
     preds = worker_model(model_path).classify_many(texts)
     return [{"text": t, "label": p.label, "confidence": p.confidence,
@@ -185,7 +185,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _analyze_items(items: Iterable[Any], model_path: str | None) -> list["Analysis"]:
     """Read and analyze one partition of documents, all their sentences in one batch."""
-    from .tension import analyze_many
+    from .analysis import analyze_many
     model = worker_model(model_path)
     with _gc_paused():
         return analyze_many([_read(it) for it in items], model)
@@ -251,7 +251,7 @@ def analyze_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None
                 record: str = "summary") -> "dask.bag.Bag":
     """Analyze a Bag of document paths or texts (read on the workers), one batch per
     partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
-    :meth:`stance.tension.Analysis.to_dict` records (``record="dict"``)."""
+    :meth:`stance.analysis.Analysis.to_dict` records (``record="dict"``)."""
     _need("dask.bag")
     if record not in ("summary", "dict"):
         raise ValueError(f"record must be 'summary' or 'dict', got {record!r}")
@@ -276,7 +276,7 @@ def _group_value(rec: Any, group: str | Callable[[Any], Any]) -> Any:
 
 def _period_key(rec: Any, by: str, group: str | Callable | None) -> tuple:
     """The aggregation key of a dated record: (period,) or (period, group)."""
-    from .tension import period_of
+    from .series import period_of
     period = period_of(_date(rec), by)
     return (period,) if group is None else (period, _group_value(rec, group))
 
@@ -303,7 +303,7 @@ def _periods(dates: "pd.Series", by: str) -> "pd.Series":
     """The period of each date of a partition (None where undated)."""
     import pandas as pd
 
-    from .tension import period_of
+    from .series import period_of
     return pd.Series([period_of(d, by) if isinstance(d, str) and d else None for d in dates],
                      index=dates.index, dtype=object, name="period")
 
@@ -317,11 +317,11 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
     ``data`` is a Bag of :func:`analyze_bag` records (``summary``: exact; ``dict``: tensions
     rounded to 4 decimals) or of Analyses, or a dask DataFrame with columns date, tension and
     n_sentences. ``group`` is a record field / column (e.g. ``"lang"``) or, for a Bag, a
-    function of the record. Unlike :func:`stance.tension.tension_series` this keeps
+    function of the record. Unlike :func:`stance.series.tension_series` this keeps
     near-duplicate documents and gives no bootstrap interval.
     """
     pd = _need("pandas")
-    from .tension import period_of
+    from .series import period_of
     period_of("2000-01-01", by)  # fail fast, on the client, on a bad ``by``
     name = None if group is None else (group if isinstance(group, str) else "group")
     keys = ["period"] + ([name] if name else [])

@@ -22,10 +22,11 @@ import numpy as np  # noqa: E402
 
 import stance  # noqa: E402
 from stance import distributed as sd  # noqa: E402
+from stance.analysis import analyze_many, sentence_tension  # noqa: E402
 from stance.errors import DocumentError  # noqa: E402
 from stance.labels import LABELS  # noqa: E402
 from stance.persistence import load_model  # noqa: E402
-from stance.tension import analyze_many, period_of, sentence_tension  # noqa: E402
+from stance.series import period_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "sentences"

@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 
 from stance import AnnotationError, StanceClassifier, load_model
-from stance.training import pick_heldout, train
+from stance.recipe import pick_heldout, train
 
 
 TINY = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from stance.training import realdev_records, train
+from stance.recipe import realdev_records, train
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, then stories
