@@ -51,10 +51,7 @@ class Analysis:
         d = self.document
         return {
             "document": d.path or d.name, "date": d.date, "headline": d.headline, "lang": d.lang,
-            "sentences": [{"index": i, "text": s.text, "start": s.start, "end": s.end,
-                           "label": s.label, "confidence": round(s.confidence, 4),
-                           "tension": round(s.tension, 4),
-                           "probabilities": {k: round(v, 4) for k, v in s.probabilities.items()}}
+            "sentences": [sentence_record(s.text, s, index=i, start=s.start, end=s.end)
                           for i, s in enumerate(self.sentences)],
             "counts": dict(self.counts), "tension": round(self.tension, 4),
             "intensity": round(self.intensity, 4),
@@ -64,6 +61,26 @@ class Analysis:
 def sentence_tension(probabilities: Mapping[str, float]) -> float:
     """Expected tension of a sentence under its label probabilities (higher = more hostile)."""
     return sum(p * TENSION_WEIGHTS[label] for label, p in probabilities.items())
+
+
+def sentence_record(text: str, prediction: Prediction | SentenceStance, index: int | None = None,
+                    start: int | None = None, end: int | None = None,
+                    digits: int | None = 4) -> dict[str, Any]:
+    """The JSON-ready record of one labelled sentence, the one every output uses (``analyze``
+    in JSON, JSON Lines and CSV, ``classify --format jsonl``, Dask bags): its ``index`` and
+    ``start``/``end`` offsets when given, text, label, confidence, tension and probabilities,
+    rounded to ``digits`` decimals (None: exact)."""
+    def num(v: float) -> float:
+        return v if digits is None else round(v, digits)
+
+    record: dict[str, Any] = {} if index is None else {"index": index}
+    record["text"] = text
+    if start is not None:
+        record["start"], record["end"] = start, end
+    record.update(label=prediction.label, confidence=num(prediction.confidence),
+                  tension=num(sentence_tension(prediction.probabilities)),
+                  probabilities={k: num(v) for k, v in prediction.probabilities.items()})
+    return record
 
 
 def _model(model: Model | None) -> Model:

@@ -16,7 +16,6 @@ import os
 import pickle
 import sys
 import threading
-import time
 import uuid
 from collections import Counter, deque
 from dataclasses import replace
@@ -131,13 +130,11 @@ def _classify_partition(part: "pd.Series", model_path: str | None) -> "pd.DataFr
 
 
 def _classify_records(texts: Iterable[str], model_path: str | None) -> list[dict[str, Any]]:
-    """One bag partition of sentences -> a record per sentence (one batch)."""
-    from .analysis import sentence_tension
+    """One bag partition of sentences -> an exact sentence record per sentence (one batch)."""
+    from .analysis import sentence_record
     texts = list(texts)
     preds = worker_model(model_path).classify_many(texts)
-    return [{"text": t, "label": p.label, "confidence": p.confidence,
-             "probabilities": dict(p.probabilities), "tension": sentence_tension(p.probabilities)}
-            for t, p in zip(texts, preds)]
+    return [sentence_record(t, p, digits=None) for t, p in zip(texts, preds)]
 
 
 def _read(item: Any) -> Any:
@@ -358,28 +355,6 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-class _Counter:
-    """A one-line ``analyze [####....] done/total`` display on stderr."""
-
-    def __init__(self, total: int, label: str, enabled: bool):
-        self.total, self.label, self.enabled, self.done = total, label, enabled, 0
-        self.start = time.monotonic()
-
-    def update(self, n: int) -> None:
-        """Count ``n`` more documents done and redraw the line."""
-        self.done += n
-        if not self.enabled:
-            return
-        width = 30
-        filled = int(width * self.done / max(self.total, 1))
-        rate = self.done / max(time.monotonic() - self.start, 1e-9)
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-                         f"{self.done}/{self.total} ({rate:.0f}/s)")
-        if self.done >= self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     """A Client on ``scheduler``, or on a new LocalCluster of ``workers`` single-thread processes."""
     distributed = _need("distributed")
@@ -416,21 +391,25 @@ def _n_workers(client: Any) -> int:
 
 def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = None,
                   workers: int | None = None, model_path: str | os.PathLike | None = None,
-                  progress: bool = False, client: Any = None) -> Iterator["Analysis"]:
+                  progress: bool | None = False, client: Any = None) -> Iterator["Analysis"]:
     """Analyze documents on a Dask cluster and yield their Analyses in input order.
 
     Connects to ``scheduler`` (an address such as ``tcp://host:8786``), or uses ``client``, or
     starts a LocalCluster of ``workers`` processes (one thread each, closed at the end). The
-    paths are cut into partitions that go to the workers, which read the files (``-`` is
-    stdin, read here) and classify each partition in one batch. Partitions run in input order
+    paths (folders expanded as by :func:`stance.documents.expand_paths`) are cut into partitions
+    that go to the workers, which read the files (``-`` is stdin, read here) and classify each
+    partition in one batch. Partitions run in input order
     (task priorities) and only a few per worker are in flight, so results stream back in
-    order with bounded memory whatever the number of documents. ``progress`` shows a counter
-    on stderr.
+    order with bounded memory whatever the number of documents. ``progress`` shows a progress
+    bar on stderr (None: only when stderr is a terminal).
     """
+    from .documents import expand_paths
+    from .progress import progress_bar
+
     _need("distributed")
     items: list[Any] = []
-    for p in paths:
-        if isinstance(p, str) and p == "-":
+    for p in expand_paths(paths):
+        if p == "-":
             items.append(sys.stdin.buffer.read())
         else:
             items.append(_PathItem(p))
@@ -458,17 +437,17 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
                                                key=f"stance-analyze-{token}-{i}", priority=-i))
                 submitted += 1
 
-        counter = _Counter(len(items), "analyze", bool(progress))
-        refill()
-        while in_flight:
-            fut = in_flight.popleft()
-            n_docs, payload = fut.result()
-            fut.release()
+        with progress_bar(len(items), "analyze", progress) as bar:
             refill()
-            counter.update(n_docs)
-            with _gc_paused():
-                analyses = pickle.loads(payload)
-            yield from analyses
+            while in_flight:
+                fut = in_flight.popleft()
+                n_docs, payload = fut.result()
+                fut.release()
+                refill()
+                bar.update(n_docs)
+                with _gc_paused():
+                    analyses = pickle.loads(payload)
+                yield from analyses
     finally:
         if own:
             client.close()

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import stance
 from stance import LABELS, TENSION_WEIGHTS
-from stance.analysis import sentence_tension
+from stance.analysis import sentence_record, sentence_tension
 
 from .conftest import SEED_DOC
 
@@ -39,6 +39,20 @@ def test_seed_document_analysis():
     d = a.to_dict()
     assert d["date"] == "2021-12" and len(d["sentences"]) == 12
     assert d["sentences"][3]["label"] == "denial"
+
+
+def test_one_sentence_record_for_every_output():
+    """Analysis.to_dict, the CLI's CSV and JSON Lines and the Dask bags all write this record."""
+    a = stance.analyze(SEED_DOC)
+    s = a.sentences[3]
+    rec = a.to_dict()["sentences"][3]
+    assert rec == sentence_record(s.text, s, index=3, start=s.start, end=s.end)
+    assert list(rec) == ["index", "text", "start", "end", "label", "confidence", "tension", "probabilities"]
+    assert rec["tension"] == round(s.tension, 4) and rec["confidence"] == round(s.confidence, 4)
+    exact = sentence_record(s.text, stance.classify(s.text), digits=None)
+    assert list(exact) == ["text", "label", "confidence", "tension", "probabilities"]
+    assert exact["label"] == s.label and exact["tension"] == pytest.approx(s.tension, abs=1e-12)
+    assert exact["probabilities"] == pytest.approx(dict(s.probabilities), abs=1e-12)
 
 
 def test_tension_does_not_grow_with_length():

@@ -55,6 +55,22 @@ def test_classify_args_and_stdin():
     r = run("classify", "--format", "jsonl", stdin="Le ministre a salué l'accord.\n\nSecond.\n")
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert len(lines) == 2 and set(lines[0]["probabilities"]) == set(LABELS)
+    assert list(lines[0]) == ["text", "label", "confidence", "tension", "probabilities"]
+
+
+def test_progress_bar_on_a_terminal_or_when_asked(capsys, monkeypatch):
+    folder = str(SEED_DOC.parent / "series")
+    assert main(["analyze", "--format", "jsonl", folder]) == 0
+    quiet = capsys.readouterr()
+    assert quiet.err == ""  # stderr is no terminal here: no bar
+    assert main(["analyze", "--format", "jsonl", "--progress", folder]) == 0
+    shown = capsys.readouterr()
+    assert shown.out == quiet.out and "analyze" in shown.err and "14/14" in shown.err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["analyze", "--format", "jsonl", folder]) == 0
+    assert "14/14" in capsys.readouterr().err
+    assert main(["analyze", "--format", "jsonl", "--no-progress", folder]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_series_command(tmp_path):
