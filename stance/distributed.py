@@ -19,12 +19,12 @@ import threading
 import uuid
 from collections import Counter, deque
 from dataclasses import replace
-from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from .errors import StanceError
+from .errors import MissingExtraError
+from .extras import require
 from .labels import LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,17 +49,13 @@ DOCS_PER_PARTITION = 250
 """Largest number of documents per partition in :func:`analyze_paths`."""
 
 
-class DaskMissingError(StanceError, ImportError):
+class DaskMissingError(MissingExtraError):
     """Dask (or pandas) is not installed: the message says which extra to install."""
 
 
 def _need(name: str) -> ModuleType:
     """Import ``name`` or raise :class:`DaskMissingError` telling how to install the extra."""
-    try:
-        return import_module(name)
-    except ImportError as exc:
-        raise DaskMissingError(f"stance.distributed needs {name.split('.')[0]} ({exc}); "
-                               "install it with: pip install 'stance[dask]'") from exc
+    return require(name, "dask", DaskMissingError)
 
 
 # ---------------------------------------------------------------------------- worker-side model

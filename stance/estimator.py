@@ -1,8 +1,10 @@
 """The scikit-learn estimator that trains stance models: tf-idf n-grams, multinomial logistic
 regression, and a temperature fitted on out-of-fold scores so that probabilities are calibrated.
 
-It imports scikit-learn, which inference never does: fit here, then :meth:`StanceClassifier.export`
-the fitted pipeline to a :class:`stance.model.Model` of plain arrays.
+It imports scikit-learn, scipy and threadpoolctl (the ``train`` extra), which inference never
+does: fit here, then :meth:`StanceClassifier.export` the fitted pipeline to a
+:class:`stance.model.Model` of plain arrays. Without them, importing this module raises
+:class:`stance.errors.MissingExtraError` saying ``pip install 'stance[train]'``.
 """
 from __future__ import annotations
 
@@ -11,14 +13,20 @@ from functools import partial
 from typing import Any, Sequence
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, StratifiedKFold
-from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
+
+from .extras import missing_extra
+
+try:
+    import scipy.sparse as sp
+    from scipy.optimize import minimize_scalar
+    from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+    from sklearn.utils.validation import check_is_fitted
+    from threadpoolctl import threadpool_limits
+except ImportError as exc:  # inference needs none of them: they are the train extra
+    raise missing_extra(exc, "train") from exc
 
 from .chars import char_words, text_ngrams, word_ngrams
 from .labels import LABELS
