@@ -40,7 +40,7 @@ def tokenise_only(texts: list[str]) -> int:
 def token_ids_only(texts: list[str]) -> int:
     """The floor: the model's own tokenisation of the batch, text to vocabulary ids, as
     classify_many does it (one pass over the joined batch); every later step is arithmetic."""
-    return len(stance.default_model()._token_ids(texts)[0])
+    return len(stance.default_model().words.token_ids(texts)[0])
 
 
 def timeit(fn, *args, repeat: int = 3) -> float:

@@ -11,7 +11,7 @@ run). Two pipelines are timed: raw tasks on a Bag of bounds, and the library API
 (``stance.distributed.classify_series`` on a dask Series built with ``from_map``).
 
 Then documents: ``--documents`` files of 20 corpus sentences written to a temporary folder,
-analysed by ``stance.tension.analyze_many`` in one process and by
+analysed by ``stance.analysis.analyze_many`` in one process and by
 ``stance.distributed.analyze_paths`` (what ``stance analyze --workers N`` runs) on the same
 clusters; the Analyses must be equal. This path ships every Analysis back to the client,
 which unpickles them in order: that serial part caps its scaling on two cores.
@@ -69,7 +69,7 @@ def classify_bounds(bounds: tuple[int, int], model_path: str, run: int = 0
     import numpy as np
 
     from stance.distributed import worker_model
-    from stance.model import best_index
+    from stance.prediction import best_index
     proba = worker_model(model_path).predict_proba(make_batch(*bounds))
     return bounds[0], np.bincount(best_index(proba), minlength=5).tolist(), \
         hashlib.sha256(proba.tobytes()).hexdigest()
@@ -141,8 +141,8 @@ def main() -> None:
 
     import stance
     from stance.distributed import analyze_paths, classify_series, worker_model
-    from stance.model import best_index
-    from stance.tension import analyze_many
+    from stance.prediction import best_index
+    from stance.analysis import analyze_many
 
     n, size = args.sentences, args.partition
     bounds = [(s, min(s + size, n)) for s in range(0, n, size)]

@@ -3,7 +3,7 @@
     python benchmarks/features.py
 
 For each option: macro-F1 on the held-out conflicts (fitted without them), macro-F1 on the
-real news sentences of ../shared/realdev (fitted on every conflict; measurement only), and the
+real news sentences of the dev set (``$STANCE_REALDEV``; fitted on every conflict; measurement only), and the
 batch throughput of the exported numpy model (warm: every word's character row cached).
 """
 from __future__ import annotations
@@ -18,8 +18,9 @@ sys.path.insert(0, str(ROOT))
 from stance.corpus import load_annotations, split_by_group  # noqa: E402
 from stance.estimator import StanceClassifier  # noqa: E402
 from stance.metrics import evaluate  # noqa: E402
-from stance.training import realdev_records  # noqa: E402
-from training.train import HELDOUT_GROUPS, REALDEV  # noqa: E402
+from stance.recipe import realdev_records  # noqa: E402
+from training.settings import realdev_path  # noqa: E402
+from training.train import HELDOUT_GROUPS  # noqa: E402
 
 OPTIONS = {
     "words 1-2, C=30": dict(ngram_range=(1, 2), min_df=2, C=30.0),
@@ -35,7 +36,7 @@ keeps the run to a few minutes."""
 def main() -> None:
     recs = load_annotations(ROOT / "seeds" / "sentences")
     train, test = split_by_group(recs, HELDOUT_GROUPS)
-    dev = realdev_records(REALDEV) if REALDEV.is_file() else []
+    dev = realdev_records(realdev_path())
     batch = [r.text for r in recs] * 10
     print(f"{'option':<30}{'held-out F1':>12}{'realdev F1':>12}{'fr':>7}{'en':>7}{'sent/s':>10}")
     for name, params in OPTIONS.items():

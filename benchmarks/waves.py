@@ -1,5 +1,5 @@
 """What each wave of the corpus is worth on real news: the shipped model's recipe refitted on the
-corpus as it stood after each wave, scored on ../shared/realdev (measurement only).
+corpus as it stood after each wave, scored on the real-news dev set (``$STANCE_REALDEV``; measurement only).
 
     python benchmarks/waves.py
 
@@ -18,9 +18,9 @@ sys.path.insert(0, str(ROOT))
 from stance.corpus import load_annotations  # noqa: E402
 from stance.estimator import StanceClassifier  # noqa: E402
 from stance.metrics import evaluate  # noqa: E402
-from stance.model import load_model  # noqa: E402
-from stance.training import realdev_records  # noqa: E402
-from training.train import REALDEV  # noqa: E402
+from stance.persistence import load_model  # noqa: E402
+from stance.recipe import realdev_records  # noqa: E402
+from training.settings import realdev_path  # noqa: E402
 
 
 def part(record) -> str:
@@ -29,10 +29,8 @@ def part(record) -> str:
 
 
 def main() -> None:
-    if not REALDEV.is_file():
-        sys.exit(f"no real-news dev set at {REALDEV}: nothing to measure")
+    dev = realdev_records(realdev_path())
     recs = load_annotations(ROOT / "seeds" / "sentences")
-    dev = realdev_records(REALDEV)
     shipped = {k: (tuple(v) if isinstance(v, list) else v)
                for k, v in load_model(ROOT / "stance" / "data" / "model.npz").card["hyperparameters"].items()}
     shipped["calibrate"] = False

@@ -10,17 +10,23 @@ heavy (numpy comes with the first prediction, scikit-learn only with training).
 """
 from __future__ import annotations
 
-import threading
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Iterable
 
+from ._version import __version__
 from .errors import AnnotationError, DocumentError, ModelError, StanceError
 from .labels import GOLDSTEIN, LABELS, TENSION_WEIGHTS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import Model, Prediction
-
-__version__ = "0.1.0"
+    from .analysis import Analysis, analyze
+    from .corpus import load_annotations
+    from .documents import Document, read_document
+    from .estimator import StanceClassifier
+    from .model import Model, default_model
+    from .persistence import load_model
+    from .prediction import Prediction
+    from .sentences import Sentence, split_sentences
+    from .series import tension_series
 
 __all__ = [
     "LABELS", "GOLDSTEIN", "TENSION_WEIGHTS", "classify", "classify_many", "explain",
@@ -31,44 +37,32 @@ __all__ = [
 ]
 
 _LAZY = {  # public name -> module that defines it, imported on first access
-    "Model": "model", "Prediction": "model", "load_model": "model",
+    "Model": "model", "default_model": "model", "Prediction": "prediction",
+    "load_model": "persistence",
     "StanceClassifier": "estimator",
     "read_document": "documents", "Document": "documents",
     "split_sentences": "sentences", "Sentence": "sentences",
-    "analyze": "tension", "tension_series": "tension", "Analysis": "tension",
+    "analyze": "analysis", "Analysis": "analysis", "tension_series": "series",
     "load_annotations": "corpus",
     "actors": "roles", "actors_many": "roles", "Actors": "roles", "Mention": "roles",
 }
 
-_model: "Model | None" = None
-_lock = threading.Lock()
-
-
-def default_model() -> "Model":
-    """The shipped model, loaded on first call and cached for the life of the process."""
-    global _model
-    if _model is None:
-        with _lock:
-            if _model is None:
-                from importlib.resources import files
-
-                from .model import load_model
-                _model = load_model(files(__name__) / "data" / "model.npz")
-    return _model
-
 
 def classify(text: str) -> "Prediction":
     """Label one sentence with the shipped model: ``label``, ``confidence``, ``probabilities``."""
+    from .model import default_model
     return default_model().classify(text)
 
 
 def classify_many(texts: Iterable[str]) -> "list[Prediction]":
     """Label many sentences in one vectorised pass; same answers as :func:`classify` one by one."""
+    from .model import default_model
     return default_model().classify_many(texts)
 
 
 def explain(text: str, top: int = 10, label: str | None = None) -> list[tuple[str, float]]:
     """The n-grams of ``text`` that pushed the predicted label (or ``label``), with their weights."""
+    from .model import default_model
     return default_model().explain(text, top=top, label=label)
 
 

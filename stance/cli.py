@@ -14,52 +14,13 @@ import sys
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence, TextIO
 
-from . import __version__
+from ._version import __version__
 from .errors import AnnotationError, StanceError
 from .labels import LABELS
 
-DOC_SUFFIXES = {".txt", ".text"}
-
-
-class Progress:
-    """A one-line progress display on stderr, shown only when stderr is a terminal (or forced)."""
-
-    def __init__(self, total: int, label: str, enabled: bool | None = None):
-        self.total, self.label, self.done = total, label, 0
-        self.enabled = sys.stderr.isatty() and total > 1 if enabled is None else enabled
-
-    def update(self, n: int = 1) -> None:
-        self.done += n
-        if self.enabled:
-            width = 30
-            filled = int(width * self.done / max(self.total, 1))
-            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-                             f"{self.done}/{self.total}")
-            if self.done >= self.total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
-def expand_paths(paths: Sequence[str]) -> list[str]:
-    """Files as given, folders expanded to their documents (sorted), ``-`` kept for stdin."""
-    out: list[str] = []
-    for p in paths:
-        path = Path(p)
-        if p == "-" or path.is_file():
-            out.append(p)
-        elif path.is_dir():
-            found = sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix in DOC_SUFFIXES)
-            if not found:
-                raise StanceError(f"{p}: folder holds no document (*.txt)")
-            out.extend(found)
-        else:
-            raise StanceError(f"{p}: no such file or folder")
-    return out
-
-
 def _load(model_path: str | None):
-    from . import default_model
-    from .model import load_model
+    from .model import default_model
+    from .persistence import load_model
     return load_model(model_path) if model_path else default_model()
 
 
@@ -104,17 +65,19 @@ CSV_FIELDS = ["document", "date", "index", "start", "end", "label", "confidence"
 
 
 def _csv_rows(analysis) -> Iterator[dict]:
+    from .analysis import sentence_record
     d = analysis.document
     for i, s in enumerate(analysis.sentences):
-        row = {"document": d.path or d.name, "date": d.date or "", "index": i, "start": s.start,
-               "end": s.end, "label": s.label, "confidence": round(s.confidence, 4),
-               "tension": round(s.tension, 4), "text": s.text}
-        row.update({f"p_{lab}": round(s.probabilities[lab], 4) for lab in LABELS})
-        yield row
+        record = sentence_record(s.text, s, index=i, start=s.start, end=s.end)
+        probabilities = record.pop("probabilities")
+        yield {"document": d.path or d.name, "date": d.date or "", **record,
+               **{f"p_{lab}": probabilities[lab] for lab in LABELS}}
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from .tension import analyze_many
+    from .analysis import analyze_many
+    from .documents import expand_paths
+    from .progress import progress_bar
     paths = expand_paths(args.paths)
     out = sys.stdout
     writer = None
@@ -126,31 +89,31 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             raise StanceError("stdin (-) cannot be analysed on a Dask cluster: pass files")
         from .distributed import analyze_paths
         analyses: Iterable = analyze_paths(paths, scheduler=args.scheduler, workers=args.workers,
-                                           model_path=args.model, progress=True)
+                                           model_path=args.model)
     else:
         model = _load(args.model)
-        progress = Progress(len(paths), "analyze")
-
-        def run() -> Iterator:
-            for batch in _chunks(_read_all(paths), 64):
-                for a in analyze_many(batch, model):
-                    yield a
-                progress.update(len(batch))
-        analyses = run()
+        analyses = (a for batch in _chunks(_read_all(paths), 64) for a in analyze_many(batch, model))
     docs = []
-    for a in analyses:
-        if args.format == "table":
-            write_table(a, out)
-        elif args.format == "jsonl":
-            out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
-        elif args.format == "json":
-            docs.append(a.to_dict())
-        else:
-            writer.writerows(_csv_rows(a))
+    with progress_bar(len(paths), "analyze", args.progress) as bar:
+        for a in analyses:
+            _write_analysis(a, args.format, out, writer, docs)
+            bar.update()
     if args.format == "json":
         json.dump(docs, out, ensure_ascii=False, indent=2)
         out.write("\n")
     return 0
+
+
+def _write_analysis(a, fmt: str, out: TextIO, writer: csv.DictWriter | None, docs: list) -> None:
+    """Write one Analysis in ``fmt`` (JSON documents are collected in ``docs``, written at the end)."""
+    if fmt == "table":
+        write_table(a, out)
+    elif fmt == "jsonl":
+        out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        docs.append(a.to_dict())
+    else:
+        writer.writerows(_csv_rows(a))
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -158,12 +121,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     texts = [t for t in texts if t.strip()]
     preds = _load(args.model).classify_many(texts)
     if args.format == "jsonl":
+        from .analysis import sentence_record
         for t, p in zip(texts, preds):
-            sys.stdout.write(json.dumps({"text": t, "label": p.label,
-                                         "confidence": round(p.confidence, 4),
-                                         "probabilities": {k: round(v, 4) for k, v in
-                                                           p.probabilities.items()}},
-                                        ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(sentence_record(t, p), ensure_ascii=False) + "\n")
     else:
         for t, p in zip(texts, preds):
             sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t}\n")
@@ -173,7 +133,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def cmd_series(args: argparse.Namespace) -> int:
     import warnings
 
-    from .tension import tension_series
+    from .documents import expand_paths
+    from .series import tension_series
     paths = expand_paths(args.paths)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -193,7 +154,7 @@ def cmd_series(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .training import train
+    from .recipe import train
     grid = None
     if args.quick:
         grid = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}
@@ -246,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     _model_option(a)
     a.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs stance[dask])")
     a.add_argument("--workers", type=_positive, help="run on a local Dask cluster of N workers")
+    a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="a progress bar on stderr (default: only when stderr is a terminal)")
     a.set_defaults(func=cmd_analyze)
 
     c = sub.add_parser("classify", help="label sentences given as arguments or as lines on stdin",

@@ -3,45 +3,39 @@ tension per period, and back ``stance analyze --workers N`` / ``--scheduler ADDR
 
 Every partition is classified in one vectorised batch, so the answers are exactly those of a
 single process (the model's batch computation is row-independent). The model never travels in
-the task graph: the tasks are module-level functions, pickled by reference, that load it once
-per worker process (:func:`worker_model`). Needs the extra: ``pip install 'stance[dask]'``.
+the task graph: the tasks (:mod:`stance.workers`) are module-level functions, pickled by
+reference, that load it once per worker process (:func:`worker_model`). Needs the extra:
+``pip install 'stance[dask]'``.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import math
 import os
 import pickle
 import sys
-import threading
-import time
 import uuid
-from collections import Counter, deque
-from dataclasses import replace
-from importlib import import_module
-from pathlib import Path
+from collections import deque
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
-from .errors import StanceError
+from .errors import MissingExtraError
+from .extras import require
 from .labels import LABELS
+from .workers import (PROBA_COLUMNS, PathItem, analyze_packed, analyze_records, classify_partition,
+                      classify_records, dumps_analyses, gc_paused, model_key, summary, worker_model,
+                      worker_models)
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag
     import dask.dataframe
     import pandas as pd
 
-    from .model import Model
-    from .tension import Analysis
+    from .analysis import Analysis
 
 __all__ = ["classify_series", "classify_bag", "analyze_bag", "tension_by_period",
            "analyze_paths", "summary", "dumps_analyses", "worker_model", "worker_models",
-           "DaskMissingError"]
-
-PROBA_COLUMNS: tuple[str, ...] = tuple(f"p_{label}" for label in LABELS)
-"""Probability columns of :func:`classify_series`, in :data:`stance.LABELS` order."""
+           "DaskMissingError", "PROBA_COLUMNS"]
 
 SERIES_PARTITION = 10_000
 """Rows per partition when :func:`classify_series` splits a pandas Series (one batch each)."""
@@ -50,173 +44,13 @@ DOCS_PER_PARTITION = 250
 """Largest number of documents per partition in :func:`analyze_paths`."""
 
 
-class DaskMissingError(StanceError, ImportError):
+class DaskMissingError(MissingExtraError):
     """Dask (or pandas) is not installed: the message says which extra to install."""
 
 
 def _need(name: str) -> ModuleType:
     """Import ``name`` or raise :class:`DaskMissingError` telling how to install the extra."""
-    try:
-        return import_module(name)
-    except ImportError as exc:
-        raise DaskMissingError(f"stance.distributed needs {name.split('.')[0]} ({exc}); "
-                               "install it with: pip install 'stance[dask]'") from exc
-
-
-# ---------------------------------------------------------------------------- worker-side model
-_models: dict[str | None, tuple[Any, "Model"]] = {}
-_loads: Counter = Counter()
-_models_lock = threading.Lock()
-
-
-def _model_key(model_path: str | os.PathLike | None) -> str | None:
-    """The absolute path of a custom model (what every worker must be able to read), or None."""
-    return None if model_path is None else os.path.abspath(os.fspath(model_path))
-
-
-def worker_model(model_path: str | os.PathLike | None = None) -> "Model":
-    """The model for this process, loaded once and cached: the shipped one, or ``model_path``
-    (reloaded only if that file changes), so tasks never carry the model in the graph."""
-    key = _model_key(model_path)
-    stamp: Any = None
-    if key is not None:
-        st = os.stat(key) if os.path.exists(key) else None
-        stamp = (st.st_mtime_ns, st.st_size) if st else None
-    with _models_lock:
-        cached = _models.get(key)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        if key is None:
-            from . import default_model
-            model = default_model()
-        else:
-            from .model import load_model
-            model = load_model(key)
-        _models[key] = (stamp, model)
-        _loads[key or "<default>"] += 1
-        return model
-
-
-def worker_models() -> dict[str, dict[str, Any]]:
-    """What this process has loaded: per model (path or ``<default>``), how many loads and the
-    SHA-256 of its arrays; run it on every worker with ``client.run(worker_models)``."""
-    with _models_lock:
-        return {key or "<default>": {"loads": _loads[key or "<default>"],
-                                     "sha256": model.card.get("arrays_sha256"), "pid": os.getpid()}
-                for key, (_, model) in _models.items()}
-
-
-# ---------------------------------------------------------------------------- partition functions
-def _tensions(proba_rows: list[list[float]]) -> list[float]:
-    """Tension of each row through :func:`stance.tension.sentence_tension` itself (exact parity)."""
-    from .tension import sentence_tension
-    return [sentence_tension(dict(zip(LABELS, row))) for row in proba_rows]
-
-
-def _classify_partition(part: "pd.Series", model_path: str | None) -> "pd.DataFrame":
-    """One partition of sentences -> its label, confidence, probabilities and tension (one batch)."""
-    import numpy as np
-    import pandas as pd
-
-    from .model import best_index
-    proba = worker_model(model_path).predict_proba(part.tolist())
-    best = best_index(proba)
-    cols: dict[str, Any] = {
-        "label": pd.Categorical.from_codes(best, categories=list(LABELS)),
-        "confidence": proba[np.arange(len(proba)), best] if len(proba) else np.zeros(0),
-    }
-    cols.update({c: proba[:, j] for j, c in enumerate(PROBA_COLUMNS)})
-    cols["tension"] = np.asarray(_tensions(proba.tolist()), dtype=np.float64)
-    return pd.DataFrame(cols, index=part.index)
-
-
-def _classify_records(texts: Iterable[str], model_path: str | None) -> list[dict[str, Any]]:
-    """One bag partition of sentences -> a record per sentence (one batch)."""
-    from .tension import sentence_tension
-    texts = list(texts)
-    preds = worker_model(model_path).classify_many(texts)
-    return [{"text": t, "label": p.label, "confidence": p.confidence,
-             "probabilities": dict(p.probabilities), "tension": sentence_tension(p.probabilities)}
-            for t, p in zip(texts, preds)]
-
-
-def _read(item: Any) -> Any:
-    """A Document from a path (read here, on the worker), a text, bytes, or a Document."""
-    from .documents import Document, read_document
-    if isinstance(item, Document):
-        return item
-    if isinstance(item, _PathItem):
-        return replace(read_document(Path(item.absolute)), path=item.given)
-    return read_document(item)
-
-
-class _PathItem:
-    """A document path as given on the client (kept as ``Document.path``) and made absolute
-    (where the worker reads it), so a text is never mistaken for a path or the reverse."""
-
-    __slots__ = ("given", "absolute")
-
-    def __init__(self, path: str | os.PathLike):
-        self.given = str(Path(path))
-        self.absolute = os.path.abspath(os.fspath(path))
-
-    def __getstate__(self) -> tuple[str, str]:
-        return self.given, self.absolute
-
-    def __setstate__(self, state: tuple[str, str]) -> None:
-        self.given, self.absolute = state
-
-    def __repr__(self) -> str:
-        return f"_PathItem({self.given!r})"
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building (or unpickling) many small objects
-    that form no cycles: its repeated passes cost 25-50 % of that time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _analyze_items(items: Iterable[Any], model_path: str | None) -> list["Analysis"]:
-    """Read and analyze one partition of documents, all their sentences in one batch."""
-    from .tension import analyze_many
-    model = worker_model(model_path)
-    with _gc_paused():
-        return analyze_many([_read(it) for it in items], model)
-
-
-def summary(analysis: "Analysis") -> dict[str, Any]:
-    """A flat per-document record with unrounded tension: what :func:`tension_by_period` sums."""
-    d = analysis.document
-    return {"document": d.path or d.name, "path": d.path, "date": d.date, "headline": d.headline,
-            "lang": d.lang, "tension": analysis.tension, "intensity": analysis.intensity,
-            "counts": dict(analysis.counts), "n_sentences": len(analysis.sentences)}
-
-
-def _analyze_records(items: Iterable[Any], model_path: str | None, record: str) -> list[dict]:
-    """One bag partition of documents -> a record per document (summary or ``to_dict``)."""
-    analyses = _analyze_items(items, model_path)
-    if record == "dict":
-        return [a.to_dict() for a in analyses]
-    return [summary(a) for a in analyses]
-
-
-def dumps_analyses(analyses: list["Analysis"]) -> bytes:
-    """Pickle a partition's Analyses as one payload for the trip to the client (one message
-    instead of thousands of small objects), read back by :func:`pickle.loads`."""
-    return pickle.dumps(analyses, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _analyze_packed(items: Iterable[Any], model_path: str | None) -> tuple[int, bytes]:
-    """One partition of documents -> (number of documents, pickled Analyses): one payload."""
-    analyses = _analyze_items(items, model_path)
-    return len(analyses), dumps_analyses(analyses)
+    return require(name, "dask", DaskMissingError)
 
 
 # ---------------------------------------------------------------------------- public API
@@ -237,25 +71,25 @@ def classify_series(series: "dask.dataframe.Series | pd.Series", model_path: str
                          "confidence": np.zeros(0),
                          **{c: np.zeros(0) for c in PROBA_COLUMNS},
                          "tension": np.zeros(0)}, index=index[:0])
-    return series.map_partitions(_classify_partition, _model_key(model_path), meta=meta)
+    return series.map_partitions(classify_partition, model_key(model_path), meta=meta)
 
 
 def classify_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None) -> "dask.bag.Bag":
     """Label a Bag of sentences, one batch per partition: a bag of records with text, label,
     confidence, probabilities (dict) and tension."""
     _need("dask.bag")
-    return bag.map_partitions(_classify_records, _model_key(model_path))
+    return bag.map_partitions(classify_records, model_key(model_path))
 
 
 def analyze_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None,
                 record: str = "summary") -> "dask.bag.Bag":
     """Analyze a Bag of document paths or texts (read on the workers), one batch per
     partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
-    :meth:`stance.tension.Analysis.to_dict` records (``record="dict"``)."""
+    :meth:`stance.analysis.Analysis.to_dict` records (``record="dict"``)."""
     _need("dask.bag")
     if record not in ("summary", "dict"):
         raise ValueError(f"record must be 'summary' or 'dict', got {record!r}")
-    return bag.map_partitions(_analyze_records, _model_key(model_path), record)
+    return bag.map_partitions(analyze_records, model_key(model_path), record)
 
 
 def _date(rec: Any) -> str | None:
@@ -276,7 +110,7 @@ def _group_value(rec: Any, group: str | Callable[[Any], Any]) -> Any:
 
 def _period_key(rec: Any, by: str, group: str | Callable | None) -> tuple:
     """The aggregation key of a dated record: (period,) or (period, group)."""
-    from .tension import period_of
+    from .series import period_of
     period = period_of(_date(rec), by)
     return (period,) if group is None else (period, _group_value(rec, group))
 
@@ -303,7 +137,7 @@ def _periods(dates: "pd.Series", by: str) -> "pd.Series":
     """The period of each date of a partition (None where undated)."""
     import pandas as pd
 
-    from .tension import period_of
+    from .series import period_of
     return pd.Series([period_of(d, by) if isinstance(d, str) and d else None for d in dates],
                      index=dates.index, dtype=object, name="period")
 
@@ -317,11 +151,11 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
     ``data`` is a Bag of :func:`analyze_bag` records (``summary``: exact; ``dict``: tensions
     rounded to 4 decimals) or of Analyses, or a dask DataFrame with columns date, tension and
     n_sentences. ``group`` is a record field / column (e.g. ``"lang"``) or, for a Bag, a
-    function of the record. Unlike :func:`stance.tension.tension_series` this keeps
+    function of the record. Unlike :func:`stance.series.tension_series` this keeps
     near-duplicate documents and gives no bootstrap interval.
     """
     pd = _need("pandas")
-    from .tension import period_of
+    from .series import period_of
     period_of("2000-01-01", by)  # fail fast, on the client, on a bad ``by``
     name = None if group is None else (group if isinstance(group, str) else "group")
     keys = ["period"] + ([name] if name else [])
@@ -356,28 +190,6 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
                             "documents": agg["documents"], "sentences": agg["sentences"]})
     out = out.astype({"tension": "float64", "documents": "int64", "sentences": "int64"})
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-class _Counter:
-    """A one-line ``analyze [####....] done/total`` display on stderr."""
-
-    def __init__(self, total: int, label: str, enabled: bool):
-        self.total, self.label, self.enabled, self.done = total, label, enabled, 0
-        self.start = time.monotonic()
-
-    def update(self, n: int) -> None:
-        """Count ``n`` more documents done and redraw the line."""
-        self.done += n
-        if not self.enabled:
-            return
-        width = 30
-        filled = int(width * self.done / max(self.total, 1))
-        rate = self.done / max(time.monotonic() - self.start, 1e-9)
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
-                         f"{self.done}/{self.total} ({rate:.0f}/s)")
-        if self.done >= self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
 
 
 def _connect(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
@@ -416,24 +228,28 @@ def _n_workers(client: Any) -> int:
 
 def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = None,
                   workers: int | None = None, model_path: str | os.PathLike | None = None,
-                  progress: bool = False, client: Any = None) -> Iterator["Analysis"]:
+                  progress: bool | None = False, client: Any = None) -> Iterator["Analysis"]:
     """Analyze documents on a Dask cluster and yield their Analyses in input order.
 
     Connects to ``scheduler`` (an address such as ``tcp://host:8786``), or uses ``client``, or
     starts a LocalCluster of ``workers`` processes (one thread each, closed at the end). The
-    paths are cut into partitions that go to the workers, which read the files (``-`` is
-    stdin, read here) and classify each partition in one batch. Partitions run in input order
+    paths (folders expanded as by :func:`stance.documents.expand_paths`) are cut into partitions
+    that go to the workers, which read the files (``-`` is stdin, read here) and classify each
+    partition in one batch. Partitions run in input order
     (task priorities) and only a few per worker are in flight, so results stream back in
-    order with bounded memory whatever the number of documents. ``progress`` shows a counter
-    on stderr.
+    order with bounded memory whatever the number of documents. ``progress`` shows a progress
+    bar on stderr (None: only when stderr is a terminal).
     """
+    from .documents import expand_paths
+    from .progress import progress_bar
+
     _need("distributed")
     items: list[Any] = []
-    for p in paths:
-        if isinstance(p, str) and p == "-":
+    for p in expand_paths(paths):
+        if p == "-":
             items.append(sys.stdin.buffer.read())
         else:
-            items.append(_PathItem(p))
+            items.append(PathItem(p))
     if not items:
         return
     own = client is None
@@ -445,7 +261,7 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
         n_parts = min(len(items), max(4 * n_workers, math.ceil(len(items) / DOCS_PER_PARTITION)))
         size = math.ceil(len(items) / n_parts)
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        key_model, token = _model_key(model_path), uuid.uuid4().hex
+        key_model, token = model_key(model_path), uuid.uuid4().hex
         in_flight: deque = deque()
         submitted = 0
 
@@ -454,21 +270,21 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
             window = 4 * max(_n_workers(client), 1)
             while submitted < len(chunks) and len(in_flight) < window:
                 i = submitted
-                in_flight.append(client.submit(_analyze_packed, chunks[i], key_model, pure=False,
+                in_flight.append(client.submit(analyze_packed, chunks[i], key_model, pure=False,
                                                key=f"stance-analyze-{token}-{i}", priority=-i))
                 submitted += 1
 
-        counter = _Counter(len(items), "analyze", bool(progress))
-        refill()
-        while in_flight:
-            fut = in_flight.popleft()
-            n_docs, payload = fut.result()
-            fut.release()
+        with progress_bar(len(items), "analyze", progress) as bar:
             refill()
-            counter.update(n_docs)
-            with _gc_paused():
-                analyses = pickle.loads(payload)
-            yield from analyses
+            while in_flight:
+                fut = in_flight.popleft()
+                n_docs, payload = fut.result()
+                fut.release()
+                refill()
+                bar.update(n_docs)
+                with gc_paused():
+                    analyses = pickle.loads(payload)
+                yield from analyses
     finally:
         if own:
             client.close()

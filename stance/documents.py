@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from .errors import DocumentError
 from .sentences import Sentence, split_sentences
@@ -18,6 +19,9 @@ _FR = frozenset("le la les des du une et est dans pour que qui sur au aux pas ne
 _EN = frozenset("the of and to in is was for that on with as by at from has have it its said "
                 "be are were this an which their not will".split())
 _WORDS = re.compile(r"[^\W\d_]+")
+
+DOC_SUFFIXES = frozenset({".txt", ".text"})
+"""The file suffixes taken for documents when a folder is given."""
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,22 @@ def _is_file(s: str) -> bool:
         return os.path.isfile(s)
     except (OSError, ValueError):
         return False
+
+
+def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """The documents named by ``paths``, in order: a folder becomes every document below it
+    (:data:`DOC_SUFFIXES`, sorted), anything else stays as given (``-`` is stdin; a missing
+    file is reported when it is read). Raises :class:`stance.DocumentError` for a folder
+    that holds no document."""
+    out: list[str] = []
+    for p in paths:
+        p = os.fspath(p)
+        path = Path(p)
+        if p != "-" and path.is_dir():
+            found = sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix in DOC_SUFFIXES)
+            if not found:
+                raise DocumentError(f"{p}: folder holds no document (*.txt)")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out

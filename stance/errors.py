@@ -22,3 +22,11 @@ class AnnotationError(StanceError):
         shown = "\n".join(f"{f}:{line}: {msg}" for f, line, msg in problems[:50])
         more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s) in the annotations:\n{shown}{more}")
+
+
+class MissingExtraError(StanceError, ImportError):
+    """An optional dependency is not installed; ``extra`` names the extra of stance that brings it."""
+
+    def __init__(self, message: str, extra: str):
+        super().__init__(message)
+        self.extra = extra

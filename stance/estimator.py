@@ -1,8 +1,10 @@
 """The scikit-learn estimator that trains stance models: tf-idf n-grams, multinomial logistic
 regression, and a temperature fitted on out-of-fold scores so that probabilities are calibrated.
 
-It imports scikit-learn, which inference never does: fit here, then :meth:`StanceClassifier.export`
-the fitted pipeline to a :class:`stance.model.Model` of plain arrays.
+It imports scikit-learn, scipy and threadpoolctl (the ``train`` extra), which inference never
+does: fit here, then :meth:`StanceClassifier.export` the fitted pipeline to a
+:class:`stance.model.Model` of plain arrays. Without them, importing this module raises
+:class:`stance.errors.MissingExtraError` saying ``pip install 'stance[train]'``.
 """
 from __future__ import annotations
 
@@ -11,19 +13,27 @@ from functools import partial
 from typing import Any, Sequence
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, StratifiedKFold
-from sklearn.utils.validation import check_is_fitted
-from threadpoolctl import threadpool_limits
+
+from .extras import missing_extra
+
+try:
+    import scipy.sparse as sp
+    from scipy.optimize import minimize_scalar
+    from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, StratifiedKFold
+    from sklearn.utils.validation import check_is_fitted
+    from threadpoolctl import threadpool_limits
+except ImportError as exc:  # inference needs none of them: they are the train extra
+    raise missing_extra(exc, "train") from exc
 
 from .chars import char_words, text_ngrams, word_ngrams
 from .labels import LABELS
-from .model import MAX_ORDER, Model, _softmax, best_index, check_texts, no_evidence_proba
-from .text import Analyzer, tokenize
+from .features import MAX_ORDER
+from .model import Model
+from .prediction import best_index, no_evidence_proba, softmax
+from .text import Analyzer, check_texts, tokenize
 
 
 def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
@@ -31,7 +41,7 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     rows = np.arange(len(y))
 
     def nll(log_t: float) -> float:
-        p = _softmax(scores / np.exp(log_t))
+        p = softmax(scores / np.exp(log_t))
         return float(-np.log(np.clip(p[rows, y], 1e-12, None)).mean())
 
     res = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded", options={"xatol": 1e-6})
@@ -246,7 +256,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if not texts:
             return np.zeros((0, len(LABELS)))
         Xt = self.vectorizer_.transform(texts)
-        proba = _softmax(self.classifier_.decision_function(Xt) / self.temperature_)
+        proba = softmax(self.classifier_.decision_function(Xt) / self.temperature_)
         has_tokens = np.array([bool(tokenize(t)) for t in texts])
         blank = (np.diff(Xt.indptr) == 0) | ~has_tokens  # as Model.predict_proba
         if blank.any():

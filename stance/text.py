@@ -1,4 +1,5 @@
-"""Text normalisation and the analyzer that turns a sentence into the model's n-grams.
+"""Text as the model reads it: the check every entry point makes on its input, tokens, and
+the analyzer that turns a sentence into the model's word n-grams.
 
 The same analyzer feeds scikit-learn at training time and the numpy fast path at inference,
 so the two see identical features. Tokens are runs of letters (digits and punctuation split
@@ -12,9 +13,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any, Iterable
 
 TOKEN_RE = re.compile(r"[^\W\d_]+")
 """A token: a maximal run of letters (any script)."""
+
+
+def check_texts(texts: Iterable[Any], where: str) -> list[str]:
+    """Return ``texts`` as a list, or raise ``TypeError`` naming the first non-``str`` and its index."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{where}() expects an iterable of str, got a single {type(texts).__name__}")
+    out = list(texts)
+    for i, t in enumerate(out):
+        if not isinstance(t, str):
+            raise TypeError(f"{where}() expects str items, got {type(t).__name__} at position {i}")
+    return out
+
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased letter tokens of ``text`` (NFC), the unit every word n-gram is built from."""

@@ -12,7 +12,7 @@ import pytest
 from stance import LABELS
 from stance.cli import main
 
-from .conftest import SEED_DOC
+from .conftest import SEED_DOC, SEEDS
 
 
 def run(*args, stdin=None):
@@ -55,6 +55,22 @@ def test_classify_args_and_stdin():
     r = run("classify", "--format", "jsonl", stdin="Le ministre a salué l'accord.\n\nSecond.\n")
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert len(lines) == 2 and set(lines[0]["probabilities"]) == set(LABELS)
+    assert list(lines[0]) == ["text", "label", "confidence", "tension", "probabilities"]
+
+
+def test_progress_bar_on_a_terminal_or_when_asked(capsys, monkeypatch):
+    folder = str(SEED_DOC.parent / "series")
+    assert main(["analyze", "--format", "jsonl", folder]) == 0
+    quiet = capsys.readouterr()
+    assert quiet.err == ""  # stderr is no terminal here: no bar
+    assert main(["analyze", "--format", "jsonl", "--progress", folder]) == 0
+    shown = capsys.readouterr()
+    assert shown.out == quiet.out and "analyze" in shown.err and "14/14" in shown.err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["analyze", "--format", "jsonl", folder]) == 0
+    assert "14/14" in capsys.readouterr().err
+    assert main(["analyze", "--format", "jsonl", "--no-progress", folder]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_series_command(tmp_path):
@@ -119,3 +135,29 @@ def test_evaluate_takes_files_without_groups(tmp_path, corpus):
     r = run("evaluate", "--data", str(data), "--format", "json")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["model"]["all"]["n"] == 50
+
+
+WITHOUT_TRAIN_EXTRA = ("import sys\n"
+                       "sys.modules.update(dict.fromkeys(['sklearn', 'scipy', 'threadpoolctl']))  # not installed\n"
+                       "from stance.cli import main\n")
+
+
+def test_without_the_train_extra(tmp_path):
+    """Inference and evaluation need numpy only; training names the extra that it needs."""
+    def cli(*args):
+        return subprocess.run([sys.executable, "-c", WITHOUT_TRAIN_EXTRA + "sys.exit(main(sys.argv[1:]))",
+                               *args], capture_output=True, text=True, timeout=300)
+    r = cli("train", "--data", str(SEEDS), "--out", str(tmp_path / "m.npz"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("stance: error:") and "pip install 'stance[train]'" in r.stderr
+    assert not (tmp_path / "m.npz").exists()
+    r = subprocess.run([sys.executable, "-c", WITHOUT_TRAIN_EXTRA + "import stance\n"
+                        "try:\n    stance.StanceClassifier\nexcept stance.StanceError as exc:\n    print(exc)"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "pip install 'stance[train]'" in r.stdout
+    r = cli("evaluate", "--data", str(SEEDS / "seed_documents.jsonl"), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["model"]["all"]["n"] == 12
+    r = cli("classify", "Moscou dément toute implication.")
+    assert r.returncode == 0 and r.stdout.startswith("denial")
+

@@ -78,7 +78,7 @@ def test_seed_document_is_copied_unchanged():
     assert SEED_DOC.read_bytes() == shared.read_bytes()
 
 
-@pytest.mark.skipif(not REALDEV.is_file(), reason="realdev not beside the project")
+@pytest.mark.skipif(REALDEV is None, reason="no real-news dev set (STANCE_REALDEV)")
 def test_no_realdev_sentence_leaks_into_the_corpus(corpus):
     dev = [json.loads(line)["text"] for line in open(REALDEV, encoding="utf-8") if line.strip()]
     dev_keys = {fold(t) for t in dev}

@@ -22,10 +22,11 @@ import numpy as np  # noqa: E402
 
 import stance  # noqa: E402
 from stance import distributed as sd  # noqa: E402
+from stance.analysis import analyze_many, sentence_tension  # noqa: E402
 from stance.errors import DocumentError  # noqa: E402
 from stance.labels import LABELS  # noqa: E402
-from stance.model import load_model  # noqa: E402
-from stance.tension import analyze_many, period_of, sentence_tension  # noqa: E402
+from stance.persistence import load_model  # noqa: E402
+from stance.series import period_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "sentences"
@@ -140,7 +141,7 @@ def test_analyze_paths_local_workers_equal_analyze_many(docs, model, model_path,
     assert [a.document.path for a in got] == docs
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "analyze [" in captured.err and f"{len(docs)}/{len(docs)}" in captured.err
+    assert "analyze:" in captured.err and f"{len(docs)}/{len(docs)}" in captured.err
 
 
 def test_analyze_paths_on_scheduler_with_shipped_model(client, docs):
@@ -156,6 +157,11 @@ def test_analyze_paths_on_scheduler_with_shipped_model(client, docs):
 def test_analyze_paths_reports_missing_file(client, docs, tmp_path):
     with pytest.raises(DocumentError, match="no such file"):
         list(sd.analyze_paths([docs[0], str(tmp_path / "missing.txt")], client=client))
+
+
+def test_analyze_paths_opens_folders_as_the_cli_does(client, docs, model_path):
+    got = list(sd.analyze_paths([Path(docs[0]).parent], client=client, model_path=model_path))
+    assert [a.document.path for a in got] == sorted(docs)
 
 
 def test_model_loaded_once_per_worker(client, texts, docs, model_path):

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance import DocumentError, read_document
+from stance.documents import expand_paths
 
 from .conftest import SEED_DOC
 from .test_sentences import FUZZ_EXAMPLES
@@ -78,6 +79,18 @@ def test_missing_file_and_folder(tmp_path):
         read_document(tmp_path)
     with pytest.raises(TypeError, match="int"):
         read_document(3)
+
+
+def test_expand_paths_opens_folders_and_keeps_the_rest(tmp_path):
+    (tmp_path / "b").mkdir()
+    for name in ("b/2.txt", "a.txt", "b/1.text", "notes.md"):
+        (tmp_path / name).write_text(" date 2024-01 T\n\nTexte.\n", encoding="utf-8")
+    got = expand_paths([tmp_path / "b", "-", str(tmp_path / "a.txt"), str(tmp_path / "gone.txt")])
+    assert got == [str(tmp_path / "b" / "1.text"), str(tmp_path / "b" / "2.txt"), "-",
+                   str(tmp_path / "a.txt"), str(tmp_path / "gone.txt")]  # a missing file fails when read
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(DocumentError, match="empty: folder holds no document"):
+        expand_paths([tmp_path / "empty"])
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance import LABELS, ModelError
-from stance.model import load_model
+from stance.persistence import load_model
 
 TRICKY = [
     "", "   ", "a \x00 b", "\x00", "menace \x00 dément", "\n\t", "…", "2024", "!!!", "l’Otan", "l'Otan", "« Aucune » menace", "NFD: e\u0301te\u0301",
@@ -159,7 +159,7 @@ def test_zip_without_card_is_refused(tmp_path):
 
 def test_interrupted_save_keeps_previous_model(saved, fitted, monkeypatch):
     before = saved.read_bytes()
-    import stance.model as m
+    import stance.persistence as m
 
     def boom(fh, **arrays):
         fh.write(b"partial")

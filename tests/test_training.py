@@ -8,8 +8,10 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 
-from stance import AnnotationError, StanceClassifier, load_model
-from stance.training import pick_heldout, train
+from stance import AnnotationError, StanceClassifier, StanceError, load_model
+from stance.recipe import pick_heldout, train
+from training import train as train_script
+from training.settings import realdev_path
 
 
 TINY = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}
@@ -120,3 +122,16 @@ def test_sample_weight_counts_like_repetition(corpus):
         StanceClassifier(calibrate=False).fit(X, y, sample_weight=[1.0] * (len(X) - 1))
     with pytest.raises(ValueError, match="finite and positive"):
         StanceClassifier(calibrate=False).fit(X, y, sample_weight=[0.0] * len(X))
+
+
+def test_missing_realdev_names_its_setting(tmp_path, monkeypatch):
+    """The real-news dev set is one setting; a tool that needs it stops at once, naming it."""
+    monkeypatch.setenv("STANCE_REALDEV", str(tmp_path / "nope.jsonl"))
+    with pytest.raises(StanceError, match="nope.jsonl: set STANCE_REALDEV"):
+        realdev_path()
+    assert realdev_path(required=False) is None
+    monkeypatch.setattr(StanceClassifier, "fit", lambda *a, **k: pytest.fail("fitted anyway"))
+    with pytest.raises(StanceError, match="STANCE_REALDEV"):
+        train_script.main(["--out", str(tmp_path / "m.npz")])
+    assert not (tmp_path / "m.npz").exists()
+

@@ -2,17 +2,18 @@
 
 Validates ``seeds/sentences``, holds out the conflicts of :data:`HELDOUT_GROUPS`, picks
 hyper-parameters by grouped cross-validation, prints the reports and writes
-``stance/data/model.npz`` and its card atomically. When ``../shared/realdev`` exists beside
-the project, its real news sentences are scored too, for measurement only.
+``stance/data/model.npz`` and its card atomically. The real news sentences of the dev set
+(:func:`training.settings.realdev_path`) are scored too, for measurement only; the run stops
+at once, naming the setting, when they are missing (``--no-realdev`` trains without them).
 """
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from stance.training import realdev_records, train
+from stance.recipe import realdev_records, train
+from training.settings import ROOT, realdev_path
 
-ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, then stories
     "serbia-kosovo", "israel-hezbollah", "india-pakistan", "drc-rwanda",
     "venezuela-guyana", "eu-china-trade", "afghanistan-pakistan", "ethiopia-eritrea",
@@ -28,16 +29,16 @@ HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, th
     "ab-iran-enrichissement", "ac-ireland-uk-returns", "ad-belarus-poland-teacher",
     "ae-china-korea-boycott", "af-caucasus-border-post",
 ]
-REALDEV = ROOT.parent / "shared" / "realdev" / "sentences.jsonl"
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT / "seeds" / "sentences"))
     ap.add_argument("--out", default=str(ROOT / "stance" / "data" / "model.npz"))
-    ap.add_argument("--realdev", default=str(REALDEV))
+    ap.add_argument("--no-realdev", action="store_true",
+                    help="train without scoring the real-news dev set (the card then has no realdev metrics)")
     args = ap.parse_args(argv)
-    extra = {"realdev": realdev_records(args.realdev)} if Path(args.realdev).is_file() else {}
+    extra = {} if args.no_realdev else {"realdev": realdev_records(realdev_path())}
     data = Path(args.data)
     rel = data.relative_to(ROOT) if data.is_absolute() and data.is_relative_to(ROOT) else data
     import os

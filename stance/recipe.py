@@ -15,7 +15,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .baseline import KeywordBaseline
 from .corpus import Record, corpus_digest, counts, load_annotations, split_by_group
-from .metrics import evaluate, format_report
+from .estimator import StanceClassifier, jsonable  # first: names the train extra if it is missing
+from .metrics import evaluate, format_report, scores
 
 DEFAULT_GRID: dict[str, list[Any]] = {
     "ngram_range": [(1, 2)],
@@ -40,9 +41,6 @@ def _xy(records: Sequence[Record]) -> tuple[list[str], list[str], list[str], lis
 
 def _fold_score(params: dict[str, Any], X: list[str], y: list[str], train: Any, test: Any) -> float:
     """Macro-F1 on one fold's test part of the estimator fitted on its training part."""
-    from .estimator import StanceClassifier
-    from .metrics import scores
-
     est = StanceClassifier(calibrate=False, **params)
     est.fit([X[i] for i in train], [y[i] for i in train])
     return scores([y[i] for i in test], list(est.predict([X[i] for i in test])))["macro_f1"]
@@ -53,10 +51,8 @@ def grouped_search(records: Sequence[Record], grid: dict[str, list[Any]], folds:
                    n_jobs: int | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Macro-F1 of every grid point by GroupKFold over the records' groups; best params first.
     The folds of a grid point are fitted in ``n_jobs`` processes (default: one per core)."""
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed  # scikit-learn's own dependencies
     from sklearn.model_selection import GroupKFold
-
-    from .estimator import jsonable
 
     X, y, _, g = _xy(records)
     splits = list(GroupKFold(n_splits=folds).split(X, y, g))
@@ -87,8 +83,6 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
     news sentences) scored with the final model and recorded in the card, never trained on.
     Returns the exported :class:`stance.Model`. Nothing is fitted if validation fails.
     """
-    from .estimator import StanceClassifier, jsonable
-
     records = load_annotations(data)  # raises AnnotationError before any fitting
     stats = counts(records)
     log(f"corpus: {stats['total']['sentences']} sentences, {stats['total']['groups']} groups, "

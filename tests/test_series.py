@@ -1,52 +1,12 @@
-"""Tension: sentence, document and series, on the Goldstein-based scale (higher = more hostile)."""
+"""Tension series: periods, near-duplicate stories, undated documents, the bootstrap interval."""
 from __future__ import annotations
 
-import math
 import warnings
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import stance
-from stance import LABELS, TENSION_WEIGHTS
-from stance.tension import period_of, sentence_tension
-
-from .conftest import SEED_DOC
-
-probs = st.lists(st.floats(0, 1), min_size=5, max_size=5).filter(lambda v: sum(v) > 1e-6).map(
-    lambda v: dict(zip(LABELS, [x / sum(v) for x in v])))
-
-
-def test_scale_direction():
-    assert TENSION_WEIGHTS["warning"] == 6 and TENSION_WEIGHTS["conciliation"] == -4
-    assert TENSION_WEIGHTS["accusation"] == TENSION_WEIGHTS["denial"] == 2
-    assert TENSION_WEIGHTS["neutral"] == 0
-
-
-@given(probs)
-def test_sentence_tension_is_bounded_expectation(p):
-    t = sentence_tension(p)
-    assert -4 - 1e-9 <= t <= 6 + 1e-9
-
-
-def test_seed_document_analysis():
-    a = stance.analyze(SEED_DOC)
-    assert len(a.sentences) == 12
-    assert a.counts["conciliation"] >= 6 and sum(a.counts.values()) == 12
-    assert a.tension < 0  # mostly conciliatory: talks agreed
-    assert math.isclose(a.tension, sum(s.tension for s in a.sentences) / 12)
-    assert a.intensity == pytest.approx(1 - a.counts["neutral"] / 12)
-    d = a.to_dict()
-    assert d["date"] == "2021-12" and len(d["sentences"]) == 12
-    assert d["sentences"][3]["label"] == "denial"
-
-
-def test_tension_does_not_grow_with_length():
-    body = "Le ministre a menacé de représailles. Les pourparlers ont échoué, selon l'AFP. "
-    short, long = stance.analyze(body), stance.analyze(body * 20)
-    assert len(long.sentences) == 20 * len(short.sentences)
-    assert long.tension == pytest.approx(short.tension, abs=1e-9)
+from stance.series import period_of
 
 
 def _doc(month, text):

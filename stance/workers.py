@@ -1,0 +1,182 @@
+"""What runs on a Dask worker for :mod:`stance.distributed`: the model, loaded once per worker
+process, and the partition tasks that classify or analyze one partition in one batch.
+
+The tasks are module-level functions, pickled by reference, so the model never travels in the
+task graph: each worker process loads it on first use (:func:`worker_model`).
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import threading
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from .labels import LABELS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .analysis import Analysis
+    from .model import Model
+
+PROBA_COLUMNS: tuple[str, ...] = tuple(f"p_{label}" for label in LABELS)
+"""Probability columns of :func:`stance.distributed.classify_series`, in :data:`stance.LABELS` order."""
+
+
+# ---------------------------------------------------------------------------- worker-side model
+_models: dict[str | None, tuple[Any, "Model"]] = {}
+_loads: Counter = Counter()
+_models_lock = threading.Lock()
+
+
+def model_key(model_path: str | os.PathLike | None) -> str | None:
+    """The absolute path of a custom model (what every worker must be able to read), or None."""
+    return None if model_path is None else os.path.abspath(os.fspath(model_path))
+
+
+def worker_model(model_path: str | os.PathLike | None = None) -> "Model":
+    """The model for this process, loaded once and cached: the shipped one, or ``model_path``
+    (reloaded only if that file changes), so tasks never carry the model in the graph."""
+    key = model_key(model_path)
+    stamp: Any = None
+    if key is not None:
+        st = os.stat(key) if os.path.exists(key) else None
+        stamp = (st.st_mtime_ns, st.st_size) if st else None
+    with _models_lock:
+        cached = _models.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        if key is None:
+            from .model import default_model
+            model = default_model()
+        else:
+            from .persistence import load_model
+            model = load_model(key)
+        _models[key] = (stamp, model)
+        _loads[key or "<default>"] += 1
+        return model
+
+
+def worker_models() -> dict[str, dict[str, Any]]:
+    """What this process has loaded: per model (path or ``<default>``), how many loads and the
+    SHA-256 of its arrays; run it on every worker with ``client.run(worker_models)``."""
+    with _models_lock:
+        return {key or "<default>": {"loads": _loads[key or "<default>"],
+                                     "sha256": model.card.get("arrays_sha256"), "pid": os.getpid()}
+                for key, (_, model) in _models.items()}
+
+
+# ---------------------------------------------------------------------------- partition functions
+def _tensions(proba_rows: list[list[float]]) -> list[float]:
+    """Tension of each row through :func:`stance.analysis.sentence_tension` itself (exact parity)."""
+    from .analysis import sentence_tension
+    return [sentence_tension(dict(zip(LABELS, row))) for row in proba_rows]
+
+
+def classify_partition(part: "pd.Series", model_path: str | None) -> "pd.DataFrame":
+    """One partition of sentences -> its label, confidence, probabilities and tension (one batch)."""
+    import numpy as np
+    import pandas as pd
+
+    from .prediction import best_index
+    proba = worker_model(model_path).predict_proba(part.tolist())
+    best = best_index(proba)
+    cols: dict[str, Any] = {
+        "label": pd.Categorical.from_codes(best, categories=list(LABELS)),
+        "confidence": proba[np.arange(len(proba)), best] if len(proba) else np.zeros(0),
+    }
+    cols.update({c: proba[:, j] for j, c in enumerate(PROBA_COLUMNS)})
+    cols["tension"] = np.asarray(_tensions(proba.tolist()), dtype=np.float64)
+    return pd.DataFrame(cols, index=part.index)
+
+
+def classify_records(texts: Iterable[str], model_path: str | None) -> list[dict[str, Any]]:
+    """One bag partition of sentences -> an exact sentence record per sentence (one batch)."""
+    from .analysis import sentence_record
+    texts = list(texts)
+    preds = worker_model(model_path).classify_many(texts)
+    return [sentence_record(t, p, digits=None) for t, p in zip(texts, preds)]
+
+
+def _read(item: Any) -> Any:
+    """A Document from a path (read here, on the worker), a text, bytes, or a Document."""
+    from .documents import Document, read_document
+    if isinstance(item, Document):
+        return item
+    if isinstance(item, PathItem):
+        return replace(read_document(Path(item.absolute)), path=item.given)
+    return read_document(item)
+
+
+class PathItem:
+    """A document path as given on the client (kept as ``Document.path``) and made absolute
+    (where the worker reads it), so a text is never mistaken for a path or the reverse."""
+
+    __slots__ = ("given", "absolute")
+
+    def __init__(self, path: str | os.PathLike):
+        self.given = str(Path(path))
+        self.absolute = os.path.abspath(os.fspath(path))
+
+    def __getstate__(self) -> tuple[str, str]:
+        return self.given, self.absolute
+
+    def __setstate__(self, state: tuple[str, str]) -> None:
+        self.given, self.absolute = state
+
+    def __repr__(self) -> str:
+        return f"PathItem({self.given!r})"
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building (or unpickling) many small objects
+    that form no cycles: its repeated passes cost 25-50 % of that time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _analyze_items(items: Iterable[Any], model_path: str | None) -> list["Analysis"]:
+    """Read and analyze one partition of documents, all their sentences in one batch."""
+    from .analysis import analyze_many
+    model = worker_model(model_path)
+    with gc_paused():
+        return analyze_many([_read(it) for it in items], model)
+
+
+def summary(analysis: "Analysis") -> dict[str, Any]:
+    """A flat per-document record with unrounded tension: what :func:`tension_by_period` sums."""
+    d = analysis.document
+    return {"document": d.path or d.name, "path": d.path, "date": d.date, "headline": d.headline,
+            "lang": d.lang, "tension": analysis.tension, "intensity": analysis.intensity,
+            "counts": dict(analysis.counts), "n_sentences": len(analysis.sentences)}
+
+
+def analyze_records(items: Iterable[Any], model_path: str | None, record: str) -> list[dict]:
+    """One bag partition of documents -> a record per document (summary or ``to_dict``)."""
+    analyses = _analyze_items(items, model_path)
+    if record == "dict":
+        return [a.to_dict() for a in analyses]
+    return [summary(a) for a in analyses]
+
+
+def dumps_analyses(analyses: list["Analysis"]) -> bytes:
+    """Pickle a partition's Analyses as one payload for the trip to the client (one message
+    instead of thousands of small objects), read back by :func:`pickle.loads`."""
+    return pickle.dumps(analyses, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def analyze_packed(items: Iterable[Any], model_path: str | None) -> tuple[int, bytes]:
+    """One partition of documents -> (number of documents, pickled Analyses): one payload."""
+    analyses = _analyze_items(items, model_path)
+    return len(analyses), dumps_analyses(analyses)

@@ -1,0 +1,62 @@
+"""Tension of sentences and documents, on the Goldstein-based scale (higher = more hostile)."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import stance
+from stance import LABELS, TENSION_WEIGHTS
+from stance.analysis import sentence_record, sentence_tension
+
+from .conftest import SEED_DOC
+
+probs = st.lists(st.floats(0, 1), min_size=5, max_size=5).filter(lambda v: sum(v) > 1e-6).map(
+    lambda v: dict(zip(LABELS, [x / sum(v) for x in v])))
+
+
+def test_scale_direction():
+    assert TENSION_WEIGHTS["warning"] == 6 and TENSION_WEIGHTS["conciliation"] == -4
+    assert TENSION_WEIGHTS["accusation"] == TENSION_WEIGHTS["denial"] == 2
+    assert TENSION_WEIGHTS["neutral"] == 0
+
+
+@given(probs)
+def test_sentence_tension_is_bounded_expectation(p):
+    t = sentence_tension(p)
+    assert -4 - 1e-9 <= t <= 6 + 1e-9
+
+
+def test_seed_document_analysis():
+    a = stance.analyze(SEED_DOC)
+    assert len(a.sentences) == 12
+    assert a.counts["conciliation"] >= 6 and sum(a.counts.values()) == 12
+    assert a.tension < 0  # mostly conciliatory: talks agreed
+    assert math.isclose(a.tension, sum(s.tension for s in a.sentences) / 12)
+    assert a.intensity == pytest.approx(1 - a.counts["neutral"] / 12)
+    d = a.to_dict()
+    assert d["date"] == "2021-12" and len(d["sentences"]) == 12
+    assert d["sentences"][3]["label"] == "denial"
+
+
+def test_one_sentence_record_for_every_output():
+    """Analysis.to_dict, the CLI's CSV and JSON Lines and the Dask bags all write this record."""
+    a = stance.analyze(SEED_DOC)
+    s = a.sentences[3]
+    rec = a.to_dict()["sentences"][3]
+    assert rec == sentence_record(s.text, s, index=3, start=s.start, end=s.end)
+    assert list(rec) == ["index", "text", "start", "end", "label", "confidence", "tension", "probabilities"]
+    assert rec["tension"] == round(s.tension, 4) and rec["confidence"] == round(s.confidence, 4)
+    exact = sentence_record(s.text, stance.classify(s.text), digits=None)
+    assert list(exact) == ["text", "label", "confidence", "tension", "probabilities"]
+    assert exact["label"] == s.label and exact["tension"] == pytest.approx(s.tension, abs=1e-12)
+    assert exact["probabilities"] == pytest.approx(dict(s.probabilities), abs=1e-12)
+
+
+def test_tension_does_not_grow_with_length():
+    body = "Le ministre a menacé de représailles. Les pourparlers ont échoué, selon l'AFP. "
+    short, long = stance.analyze(body), stance.analyze(body * 20)
+    assert len(long.sentences) == 20 * len(short.sentences)
+    assert long.tension == pytest.approx(short.tension, abs=1e-9)
