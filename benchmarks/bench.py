@@ -4,8 +4,9 @@
 
 Prints single-sentence latency (median, p90), batch throughput, the tokenisation floor, the
 naive scikit-learn pipeline refitted with the shipped hyper-parameters, 2-process scaling,
-cold start in a fresh process, ``import stance`` alone, and the model size, with the ratios
-and the target each figure is compared with. Pin it to one core with ``taskset -c 0`` for the
+cold start in a fresh process, ``import stance`` alone, the model size, and the hostile-input
+figures of ``benchmarks/hostile.py`` (splitter on 1 MB of one-line text, peak memory when
+loading crafted models), with the ratios and the target each figure is compared with. Pin it to one core with ``taskset -c 0`` for the
 one-core figures; the 2-process figure needs both cores.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
+import hostile  # noqa: E402  (benchmarks/hostile.py)
 import stance  # noqa: E402
 from stance.corpus import load_annotations  # noqa: E402
 from stance.text import TOKEN_RE  # noqa: E402
@@ -92,7 +94,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", type=int, default=100_000)
     ap.add_argument("--quick", action="store_true", help="skip the scikit-learn refit")
+    ap.add_argument("--hostile-only", action="store_true", help="only the hostile-input figures")
     args = ap.parse_args()
+    if args.hostile_only:
+        hostile.main()
+        return
     model = stance.default_model()
     corpus = [r.text for r in load_annotations(ROOT / "seeds" / "sentences")]
     words = statistics.mean(len(t.split()) for t in corpus)
@@ -171,6 +177,8 @@ def main() -> None:
     row("import stance alone", f"{import_time() * 1000:.1f}", "ms", "target <= 50 ms")
     size = (ROOT / "stance" / "data" / "model.npz").stat().st_size / 1e6
     row("model file", f"{size:.2f}", "MB", "target <= 15 MB")
+    for name, value, unit, note in hostile.rows():
+        row(name, value, unit, note)
 
 
 if __name__ == "__main__":

@@ -73,3 +73,32 @@ def test_wrapped_line_in_lower_case_continues():
 def test_type_error():
     with pytest.raises(TypeError, match="bytes"):
         split_sentences(b"abc")
+
+
+def test_one_line_text_is_split_in_linear_work(monkeypatch):
+    """One line of scraped text: the word before each full stop is looked for a bounded
+    distance back, not from the start of the block (which made 1 MB take hours)."""
+    from stance import sentences
+
+    scanned = []
+    real = sentences._WORD_BEFORE
+
+    class Spy:
+        def search(self, string, pos, endpos):
+            scanned.append(endpos - pos)
+            return real.search(string, pos, endpos)
+
+    monkeypatch.setattr(sentences, "_WORD_BEFORE", Spy())
+    text = "Le ministre a accusé M. Dupont de mentir. " * 5000  # 210 kB, no line break
+    got = split_sentences(text)
+    assert len(got) == 5000 and got[-1].text == "Le ministre a accusé M. Dupont de mentir."
+    assert len(scanned) == 9999 and max(scanned) <= 100  # every full stop but the last
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(wire_alphabet, min_size=1, max_size=120).map("".join))
+def test_fuzz_one_line_megabyte(text):
+    """1 MB of wire-like text without a line break keeps exact offsets (the time it takes is
+    measured by benchmarks/bench.py)."""
+    line = text.replace("\n", " ") + " "
+    _check_offsets(line * (1_000_000 // len(line) + 1))
