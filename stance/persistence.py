@@ -1,26 +1,30 @@
 """Model files: writing a :class:`stance.Model` to an ``.npz`` with its card, and reading it back
 checked.
 
-The arrays are saved in an ``.npz`` file loaded with ``allow_pickle=False``: loading runs no
-code from the file and gives the same answers whatever scikit-learn release is installed (none
-is needed). The model card travels inside the file, with a SHA-256 of the arrays that loading
-verifies; a readable copy of it is written beside the model (``.card.json``). Writes go
-through a temporary file and a rename, so an interrupted save never leaves a half file.
+The ``.npz`` holds the arrays and the model card, whose SHA-256 of the arrays loading
+verifies: the file alone is the model. It is read without trusting it (:mod:`stance.archive`:
+layout checked before anything is decompressed, ``allow_pickle=False``, so no code from the
+file runs) and its card and arrays are checked against :mod:`stance.schema` on load and on
+save. The ``.card.json`` beside it is a readable copy of the card, written after the model:
+when it disagrees with the model it is ignored with a :class:`stance.StanceWarning`. Each
+file is written to a temporary file, flushed to disk and renamed over the old one, so a
+crash at any point leaves the last good model loadable.
 """
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
+import stat
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
+from . import schema
+from .archive import open_archive
 from .errors import ModelError
-from .labels import LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -37,19 +41,22 @@ def card_path(path: str | os.PathLike) -> Path:
 
 
 def arrays_digest(arrays: Mapping[str, np.ndarray]) -> str:
-    """SHA-256 over every array's name, dtype, shape and bytes, in name order."""
+    """SHA-256 over every array's name, dtype, shape and bytes, in name order; the bytes are
+    hashed in place, not copied."""
     h = hashlib.sha256()
     for name in sorted(arrays):
-        if name == "card":
+        if name == schema.CARD:
             continue
         a = np.ascontiguousarray(arrays[name])
         h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
-        h.update(a.tobytes())
+        h.update(a.reshape(-1).view(np.uint8))
     return h.hexdigest()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file."""
+    """Write ``data`` to ``path`` through a temporary file that is flushed to disk and then
+    renamed over ``path`` (and the rename flushed too): readers see the old file or the new
+    one, never a part, even after a crash."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -67,61 +74,91 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def save_model(arrays: Mapping[str, np.ndarray], card: Mapping[str, object],
-               path: str | os.PathLike) -> dict[str, object]:
-    """Write ``arrays`` and ``card`` (completed with the format version and the arrays'
-    SHA-256) to ``path`` and its ``.card.json`` atomically; return the completed card."""
+def save_model(arrays: Mapping[str, np.ndarray], card: Mapping[str, Any],
+               path: str | os.PathLike) -> dict[str, Any]:
+    """Check ``arrays`` and ``card`` against the schema, complete the card with the format
+    version and the arrays' SHA-256, and write the model to ``path`` (card inside) and then
+    its readable copy to ``.card.json``, each atomically; return the completed card."""
     path = Path(path)
-    arrays = dict(arrays)
-    full = dict(card, format_version=FORMAT_VERSION, arrays_sha256=arrays_digest(arrays))
-    arrays["card"] = np.frombuffer(json.dumps(full, sort_keys=True).encode(), dtype=np.uint8)
+    arrays = {k: np.asarray(v) for k, v in arrays.items() if k != schema.CARD}
+    schema.check_values(arrays)
+    full = schema.check_card(dict(card, format_version=FORMAT_VERSION,
+                                  arrays_sha256=arrays_digest(arrays)), arrays)
+    arrays[schema.CARD] = np.frombuffer(schema.dump_card(full), dtype=np.uint8)
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
-    atomic_write(path, buf.getvalue())
-    atomic_write(card_path(path), (json.dumps(full, indent=2, sort_keys=True) + "\n").encode())
+    atomic_write(path, buf.getvalue())  # the model first: it is the truth
+    atomic_write(card_path(path), schema.dump_card(full, indent=2) + b"\n")
     return full
 
 
+def _check_model_path(path: Path) -> None:
+    """Refuse a path that is not a regular file, saying what it is."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ModelError(f"{path}: broken symbolic link (to {os.readlink(path)!r})") from None
+        raise ModelError(f"{path}: no such model file") from None
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ModelError(f"{path}: is a folder, not a model file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ModelError(f"{path}: not a regular file, so not a model file")
+
+
+def read_card(path: str | os.PathLike) -> dict[str, Any]:
+    """The card inside the model file at ``path``, checked, without reading the arrays
+    (whose SHA-256 it holds): what a client pins a model by."""
+    path = Path(path)
+    _check_model_path(path)
+    with open_archive(path) as archive:
+        card = archive.card()
+    try:
+        return schema.check_card(card)
+    except ModelError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+
+
 def load_model(path: str | os.PathLike) -> "Model":
-    """Load a model saved by :meth:`stance.Model.save`, verifying its format, labels and
-    checksum.
+    """Load a model saved by :meth:`stance.Model.save`, checking its layout, card, checksum
+    and values.
 
     Raises :class:`stance.ModelError` naming the problem; never unpickles anything.
     """
     from .model import Model
 
     path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: no such model file")
+    _check_model_path(path)
+    with open_archive(path) as archive:
+        card = archive.card()
+        try:
+            schema.check_card(card)
+        except ModelError as exc:
+            raise ModelError(f"{path}: {exc}") from None
+        arrays = archive.read_all()
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except Exception as exc:  # zipfile, zlib, ValueError on object arrays ...
-        raise ModelError(f"{path}: not a readable stance model ({type(exc).__name__}: {exc})") from None
-    if "card" not in arrays:
-        raise ModelError(f"{path}: not a stance model (no model card inside)")
-    try:
-        card = json.loads(arrays.pop("card").tobytes().decode())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{path}: the model card inside is corrupt ({exc})") from None
-    version = card.get("format_version")
-    if version == 1 and not len(arrays.get("char_ngram_range", ())):
-        version = FORMAT_VERSION  # same layout when there are no character n-grams
-    if version != FORMAT_VERSION:
-        raise ModelError(f"{path}: model format version {version!r}, this stance reads {FORMAT_VERSION}")
-    if card.get("labels") != list(LABELS):
-        raise ModelError(f"{path}: model built for labels {card.get('labels')}, stance uses {list(LABELS)}")
-    if arrays_digest(arrays) != card.get("arrays_sha256"):
-        raise ModelError(f"{path}: the arrays do not match the SHA-256 in the model card (file altered?)")
+        if card["format_version"] == 1 and len(arrays["char_ngram_range"]):
+            raise ModelError(f"model format version 1 with character n-grams, this stance reads "
+                             f"it only without them (and version {FORMAT_VERSION})")
+        if arrays_digest(arrays) != card["arrays_sha256"]:
+            raise ModelError("the arrays do not match the SHA-256 in the model card (file altered?)")
+        schema.check_values(arrays)
+        schema.check_card(card, arrays)
+    except ModelError as exc:
+        raise ModelError(f"{path}: {exc}") from None
+    _check_side_card(path, card)
+    return Model(arrays, card)
+
+
+def _check_side_card(path: Path, card: Mapping[str, Any]) -> None:
+    """Refuse a readable card beside the model that describes other arrays."""
     side = card_path(path)
     if side.is_file():
         try:
-            side_card = json.loads(side.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            digest = schema.parse_card(side.read_bytes()).get("arrays_sha256")
+        except (AttributeError, ModelError) as exc:
             raise ModelError(f"{side}: unreadable model card ({exc})") from None
-        if side_card.get("arrays_sha256") != card["arrays_sha256"]:
+        if digest != card["arrays_sha256"]:
             raise ModelError(f"{side}: this card belongs to another model than {path.name}")
-    try:
-        return Model(arrays, card)
-    except KeyError as exc:
-        raise ModelError(f"{path}: model is missing the array {exc}") from None

@@ -91,7 +91,7 @@ def test_exit_codes_and_one_line_errors(tmp_path):
     r = run("analyze", str(bad))
     assert r.returncode == 1 and "binary" in r.stderr and len(r.stderr.splitlines()) == 1
     r = run("analyze", "--model", str(bad), str(SEED_DOC))
-    assert r.returncode == 1 and "not a readable stance model" in r.stderr
+    assert r.returncode == 1 and "not a stance model file (expected .npz" in r.stderr
     assert run("analyze").returncode == 2
     assert run("frobnicate").returncode == 2
     assert run("analyze", "--format", "xml", str(SEED_DOC)).returncode == 2
