@@ -11,7 +11,6 @@ process's peak resident size (``ru_maxrss``), each load in its own process.
 from __future__ import annotations
 
 import io
-import resource
 import subprocess
 import sys
 import tempfile

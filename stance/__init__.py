@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, Iterable
 
 from ._version import __version__
-from .errors import AnnotationError, DocumentError, ModelError, StanceError
+from .errors import AnnotationError, DocumentError, ModelError, StanceError, StanceWarning
 from .labels import GOLDSTEIN, LABELS, TENSION_WEIGHTS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,7 +33,7 @@ __all__ = [
     "default_model", "load_model", "Prediction", "Model", "StanceClassifier",
     "read_document", "split_sentences", "analyze", "tension_series", "load_annotations",
     "actors", "actors_many", "Actors", "Mention",
-    "StanceError", "ModelError", "DocumentError", "AnnotationError", "__version__",
+    "StanceError", "ModelError", "DocumentError", "AnnotationError", "StanceWarning", "__version__",
 ]
 
 _LAZY = {  # public name -> module that defines it, imported on first access

@@ -30,3 +30,8 @@ class MissingExtraError(StanceError, ImportError):
     def __init__(self, message: str, extra: str):
         super().__init__(message)
         self.extra = extra
+
+
+class StanceWarning(UserWarning):
+    """Something stance worked around that you may want to know about: a side card that
+    disagrees with its model file, entries a folder run skipped."""

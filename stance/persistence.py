@@ -17,6 +17,7 @@ import io
 import os
 import stat
 import tempfile
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -24,7 +25,7 @@ import numpy as np
 
 from . import schema
 from .archive import open_archive
-from .errors import ModelError
+from .errors import ModelError, StanceWarning
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -72,6 +73,21 @@ def atomic_write(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to disk, where the system allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def save_model(arrays: Mapping[str, np.ndarray], card: Mapping[str, Any],
@@ -153,12 +169,21 @@ def load_model(path: str | os.PathLike) -> "Model":
 
 
 def _check_side_card(path: Path, card: Mapping[str, Any]) -> None:
-    """Refuse a readable card beside the model that describes other arrays."""
+    """Warn, and go on with the card inside the model, when the readable copy beside it is
+    unreadable or describes other arrays (a save interrupted between the two files, or a
+    copy that was not kept with its model)."""
     side = card_path(path)
-    if side.is_file():
-        try:
-            digest = schema.parse_card(side.read_bytes()).get("arrays_sha256")
-        except (AttributeError, ModelError) as exc:
-            raise ModelError(f"{side}: unreadable model card ({exc})") from None
-        if digest != card["arrays_sha256"]:
-            raise ModelError(f"{side}: this card belongs to another model than {path.name}")
+    try:
+        if not side.is_file():
+            return
+        if side.stat().st_size > 4 * schema.MAX_CARD_BYTES:
+            raise ModelError("too large")
+        digest = schema.parse_card(side.read_bytes()).get("arrays_sha256")
+    except (OSError, ModelError, AttributeError) as exc:
+        reason = f"is unreadable ({exc})"
+    else:
+        if digest == card["arrays_sha256"]:
+            return
+        reason = "describes another model"
+    warnings.warn(f"{side} {reason}: ignored, the card inside {path.name} is used; saving the "
+                  "model again rewrites it", StanceWarning, stacklevel=3)

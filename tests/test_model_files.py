@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import tracemalloc
@@ -14,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance import LABELS, ModelError
-from stance.persistence import arrays_digest, load_model
+from stance import LABELS, ModelError, StanceWarning
+from stance.persistence import arrays_digest, card_path, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -246,3 +247,96 @@ def test_save_refuses_what_load_would_refuse(tiny, tmp_path):
     with pytest.raises(ModelError, match=r"field 'metrics.heldout.all.macro_f1' cannot be written as JSON"):
         nan_card.save(tmp_path / "bad.npz")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------- saving
+def test_side_card_that_disagrees_is_ignored_with_a_warning(saved, tiny):
+    side = card_path(saved)
+    card = json.loads(side.read_text())
+    card["arrays_sha256"] = "0" * 64
+    side.write_text(json.dumps(card))
+    with pytest.warns(StanceWarning, match="describes another model: ignored"):
+        again = load_model(saved)
+    assert again.card["arrays_sha256"] == tiny.card["arrays_sha256"]
+    side.write_text("{not json")
+    with pytest.warns(StanceWarning, match="is unreadable"):
+        load_model(saved)
+    side.unlink()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_model(saved).card == again.card  # the model file alone is the model
+    tiny.save(saved)
+    assert json.loads(side.read_text())["arrays_sha256"] == again.card["arrays_sha256"]
+
+
+def _other(tiny):
+    from stance.model import Model
+    return Model({**tiny._arrays, "coef": tiny._arrays["coef"] * 1.5}, tiny.card)
+
+
+class Crash(BaseException):
+    """The process dies here."""
+
+
+@pytest.mark.parametrize("step", range(6))
+def test_a_save_crashing_at_any_step_leaves_a_loadable_model(saved, tiny, monkeypatch, step):
+    """A save takes 6 steps that reach the disk (the model's temporary file flushed, renamed
+    over the model, the rename flushed; the same for the side card): dying after any of them
+    leaves the old model or the new one, loadable."""
+    import stance.persistence as persistence
+
+    old, new = tiny.card["arrays_sha256"], None
+    other = _other(tiny)
+    calls = []
+
+    def dying(real):
+        def step_then_maybe_die(*args, **kwargs):
+            calls.append(real.__name__)
+            result = real(*args, **kwargs)
+            if len(calls) == step + 1:
+                raise Crash(real.__name__)
+            return result
+        return step_then_maybe_die
+
+    monkeypatch.setattr(persistence.os, "fsync", dying(os.fsync))
+    monkeypatch.setattr(persistence.os, "replace", dying(os.replace))
+    with pytest.raises(Crash):
+        other.save(saved)
+    monkeypatch.undo()
+    new = arrays_digest(other._arrays)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        got = load_model(saved).card["arrays_sha256"]
+    assert got == (old if step == 0 else new), calls
+    side_agrees = json.loads(card_path(saved).read_text())["arrays_sha256"] == got
+    assert side_agrees == (not caught)
+
+
+WRITER = """
+import sys
+sys.path.insert(0, {root!r})
+from stance.persistence import load_model
+a, b = load_model({a!r}), load_model({b!r})
+for i in range({n}):
+    (a if i % 2 else b).save({path!r})
+"""
+
+
+def test_readers_during_repeated_saves_always_get_a_whole_model(saved, tiny, tmp_path):
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    tiny.save(a)
+    _other(tiny).save(b)
+    digests = {load_model(a).card["arrays_sha256"], load_model(b).card["arrays_sha256"]}
+    writer = subprocess.Popen([sys.executable, "-c", WRITER.format(root=str(ROOT), a=str(a), b=str(b),
+                                                                   n=60, path=str(saved))])
+    loads = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StanceWarning)  # a side card of the other model: expected
+            while writer.poll() is None or loads < 20:
+                assert load_model(saved).card["arrays_sha256"] in digests | {tiny.card["arrays_sha256"]}
+                loads += 1
+    finally:
+        writer.wait(timeout=120)
+    assert writer.returncode == 0 and loads >= 20
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
