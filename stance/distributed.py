@@ -4,8 +4,11 @@ tension per period, and back ``stance analyze --workers N`` / ``--scheduler ADDR
 Every partition is classified in one vectorised batch, so the answers are exactly those of a
 single process (the model's batch computation is row-independent). The model never travels in
 the task graph: the tasks (:mod:`stance.workers`) are module-level functions, pickled by
-reference, that load it once per worker process (:func:`worker_model`). Needs the extra:
-``pip install 'stance[dask]'``.
+reference, that load it once per worker process (:func:`worker_model`). The client pins the
+model by the SHA-256 of its arrays (:func:`pin_model`) when a job starts: a worker whose model
+has other arrays (the file was replaced meanwhile, or another stance release is installed
+there) fails the job with a :class:`stance.ModelError` instead of mixing two models' answers.
+Needs the extra: ``pip install 'stance[dask]'``.
 """
 from __future__ import annotations
 
@@ -22,9 +25,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 from .errors import MissingExtraError
 from .extras import require
 from .labels import LABELS
-from .workers import (PROBA_COLUMNS, PathItem, analyze_packed, analyze_records, classify_partition,
-                      classify_records, dumps_analyses, gc_paused, model_key, summary, worker_model,
-                      worker_models)
+from .workers import (PROBA_COLUMNS, ModelPin, PathItem, analyze_packed, analyze_records,
+                      classify_partition, classify_records, dumps_analyses, gc_paused, pin_model,
+                      summary, worker_model, worker_models)
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag
@@ -35,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["classify_series", "classify_bag", "analyze_bag", "tension_by_period",
            "analyze_paths", "summary", "dumps_analyses", "worker_model", "worker_models",
-           "DaskMissingError", "PROBA_COLUMNS"]
+           "pin_model", "ModelPin", "DaskMissingError", "PROBA_COLUMNS"]
 
 SERIES_PARTITION = 10_000
 """Rows per partition when :func:`classify_series` splits a pandas Series (one batch each)."""
@@ -71,14 +74,14 @@ def classify_series(series: "dask.dataframe.Series | pd.Series", model_path: str
                          "confidence": np.zeros(0),
                          **{c: np.zeros(0) for c in PROBA_COLUMNS},
                          "tension": np.zeros(0)}, index=index[:0])
-    return series.map_partitions(classify_partition, model_key(model_path), meta=meta)
+    return series.map_partitions(classify_partition, pin_model(model_path), meta=meta)
 
 
 def classify_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None) -> "dask.bag.Bag":
     """Label a Bag of sentences, one batch per partition: a bag of records with text, label,
     confidence, probabilities (dict) and tension."""
     _need("dask.bag")
-    return bag.map_partitions(classify_records, model_key(model_path))
+    return bag.map_partitions(classify_records, pin_model(model_path))
 
 
 def analyze_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None,
@@ -89,7 +92,7 @@ def analyze_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None
     _need("dask.bag")
     if record not in ("summary", "dict"):
         raise ValueError(f"record must be 'summary' or 'dict', got {record!r}")
-    return bag.map_partitions(analyze_records, model_key(model_path), record)
+    return bag.map_partitions(analyze_records, pin_model(model_path), record)
 
 
 def _date(rec: Any) -> str | None:
@@ -261,7 +264,7 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
         n_parts = min(len(items), max(4 * n_workers, math.ceil(len(items) / DOCS_PER_PARTITION)))
         size = math.ceil(len(items) / n_parts)
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
-        key_model, token = model_key(model_path), uuid.uuid4().hex
+        key_model, token = pin_model(model_path), uuid.uuid4().hex
         in_flight: deque = deque()
         submitted = 0
 

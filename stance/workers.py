@@ -12,10 +12,11 @@ import os
 import pickle
 import threading
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from .errors import ModelError
 from .labels import LABELS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,27 +40,71 @@ def model_key(model_path: str | os.PathLike | None) -> str | None:
     return None if model_path is None else os.path.abspath(os.fspath(model_path))
 
 
-def worker_model(model_path: str | os.PathLike | None = None) -> "Model":
-    """The model for this process, loaded once and cached: the shipped one, or ``model_path``
-    (reloaded only if that file changes), so tasks never carry the model in the graph."""
+@dataclass(frozen=True)
+class ModelPin:
+    """A model as the client saw it when a job started: its path (absolute; None for the
+    shipped model) and the SHA-256 of its arrays, which every worker's model must have."""
+
+    path: str | None
+    sha256: str
+
+
+def pin_model(model_path: str | os.PathLike | None) -> ModelPin:
+    """Pin the model at ``model_path`` (None: the shipped one) by the SHA-256 of its arrays,
+    read from its card here, on the client; workers check theirs against it."""
+    from .persistence import read_card
     key = model_key(model_path)
-    stamp: Any = None
-    if key is not None:
-        st = os.stat(key) if os.path.exists(key) else None
-        stamp = (st.st_mtime_ns, st.st_size) if st else None
+    if key is None:
+        from importlib.resources import files
+        card = read_card(files("stance") / "data" / "model.npz")
+    else:
+        card = read_card(key)
+    return ModelPin(key, card["arrays_sha256"])
+
+
+def _stamp(key: str | None) -> Any:
+    """What tells that the file of a custom model changed: its mtime and size."""
+    if key is None:
+        return None
+    st = os.stat(key) if os.path.exists(key) else None
+    return (st.st_mtime_ns, st.st_size) if st else None
+
+
+def _load(key: str | None) -> "Model":
+    """Load the model at ``key`` (None: the shipped one)."""
+    if key is None:
+        from .model import default_model
+        return default_model()
+    from .persistence import load_model
+    return load_model(key)
+
+
+def worker_model(model: str | os.PathLike | ModelPin | None = None) -> "Model":
+    """The model for this process, loaded once and cached: the shipped one, or the file at
+    ``model`` (reloaded only if that file changes), so tasks never carry the model in the graph.
+
+    Given a :class:`ModelPin`, the cached model serves as long as its arrays are the pinned
+    ones, even if the file was replaced since; a model loaded with other arrays raises
+    :class:`stance.ModelError`: a job never mixes the answers of two models."""
+    pin = model if isinstance(model, ModelPin) else None
+    key = pin.path if pin else model_key(model)
     with _models_lock:
         cached = _models.get(key)
-        if cached is not None and cached[0] == stamp:
+        if cached is not None and (cached[1].card.get("arrays_sha256") == pin.sha256 if pin
+                                   else cached[0] == _stamp(key)):
             return cached[1]
-        if key is None:
-            from .model import default_model
-            model = default_model()
-        else:
-            from .persistence import load_model
-            model = load_model(key)
-        _models[key] = (stamp, model)
+        stamp = _stamp(key)
+        loaded = _load(key)
+        _models[key] = (stamp, loaded)
         _loads[key or "<default>"] += 1
-        return model
+    found = loaded.card.get("arrays_sha256")
+    if pin and found != pin.sha256:
+        where = key or "the shipped model of this worker's stance"
+        raise ModelError(f"{where}: the model changed while the job ran: the job was started "
+                         f"with arrays SHA-256 {pin.sha256[:16]}…, this worker now reads "
+                         f"{found[:16]}…; run the job again, and keep the model file unchanged "
+                         "(or give each version its own file) while it runs")
+    return loaded
 
 
 def worker_models() -> dict[str, dict[str, Any]]:
@@ -78,13 +123,13 @@ def _tensions(proba_rows: list[list[float]]) -> list[float]:
     return [sentence_tension(dict(zip(LABELS, row))) for row in proba_rows]
 
 
-def classify_partition(part: "pd.Series", model_path: str | None) -> "pd.DataFrame":
+def classify_partition(part: "pd.Series", model: ModelPin | str | None) -> "pd.DataFrame":
     """One partition of sentences -> its label, confidence, probabilities and tension (one batch)."""
     import numpy as np
     import pandas as pd
 
     from .prediction import best_index
-    proba = worker_model(model_path).predict_proba(part.tolist())
+    proba = worker_model(model).predict_proba(part.tolist())
     best = best_index(proba)
     cols: dict[str, Any] = {
         "label": pd.Categorical.from_codes(best, categories=list(LABELS)),
@@ -95,11 +140,11 @@ def classify_partition(part: "pd.Series", model_path: str | None) -> "pd.DataFra
     return pd.DataFrame(cols, index=part.index)
 
 
-def classify_records(texts: Iterable[str], model_path: str | None) -> list[dict[str, Any]]:
+def classify_records(texts: Iterable[str], model: ModelPin | str | None) -> list[dict[str, Any]]:
     """One bag partition of sentences -> an exact sentence record per sentence (one batch)."""
     from .analysis import sentence_record
     texts = list(texts)
-    preds = worker_model(model_path).classify_many(texts)
+    preds = worker_model(model).classify_many(texts)
     return [sentence_record(t, p, digits=None) for t, p in zip(texts, preds)]
 
 
@@ -146,10 +191,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze_items(items: Iterable[Any], model_path: str | None) -> list["Analysis"]:
+def _analyze_items(items: Iterable[Any], model: ModelPin | str | None) -> list["Analysis"]:
     """Read and analyze one partition of documents, all their sentences in one batch."""
     from .analysis import analyze_many
-    model = worker_model(model_path)
+    model = worker_model(model)
     with gc_paused():
         return analyze_many([_read(it) for it in items], model)
 
@@ -162,9 +207,9 @@ def summary(analysis: "Analysis") -> dict[str, Any]:
             "counts": dict(analysis.counts), "n_sentences": len(analysis.sentences)}
 
 
-def analyze_records(items: Iterable[Any], model_path: str | None, record: str) -> list[dict]:
+def analyze_records(items: Iterable[Any], model: ModelPin | str | None, record: str) -> list[dict]:
     """One bag partition of documents -> a record per document (summary or ``to_dict``)."""
-    analyses = _analyze_items(items, model_path)
+    analyses = _analyze_items(items, model)
     if record == "dict":
         return [a.to_dict() for a in analyses]
     return [summary(a) for a in analyses]
@@ -176,7 +221,7 @@ def dumps_analyses(analyses: list["Analysis"]) -> bytes:
     return pickle.dumps(analyses, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def analyze_packed(items: Iterable[Any], model_path: str | None) -> tuple[int, bytes]:
+def analyze_packed(items: Iterable[Any], model: ModelPin | str | None) -> tuple[int, bytes]:
     """One partition of documents -> (number of documents, pickled Analyses): one payload."""
-    analyses = _analyze_items(items, model_path)
+    analyses = _analyze_items(items, model)
     return len(analyses), dumps_analyses(analyses)

@@ -2,6 +2,7 @@
 once per worker. Needs the extra ``stance[dask]``; skipped without it."""
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import random
@@ -197,3 +198,50 @@ def test_cli_workers_matches_single_process(docs, model_path):
         return proc.stdout
 
     assert run("--workers", "2") == run()
+
+
+@pytest.fixture()
+def swap(model, tmp_path):
+    """A model file ``a`` (the shipped arrays) and ``replace()``, which puts other arrays
+    (halved coefficients) in its place atomically and without a side card, as a retrain would."""
+    from stance.model import Model
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    model.save(a)
+    Model({**model._arrays, "coef": model.coef * 0.5}, model.card).save(b)
+    (tmp_path / "a.card.json").unlink()
+
+    def replace() -> None:
+        os.replace(b, a)
+    return str(a), replace
+
+
+def test_model_replaced_during_a_job_keeps_the_pinned_answers(client, docs, model, swap, monkeypatch):
+    """Workers that hold the pinned model go on with it after the file is replaced: every
+    answer of the job is the first model's (before: the rest came from the new file)."""
+    path, replace = swap
+    monkeypatch.setattr(sd, "DOCS_PER_PARTITION", 4)  # 32 partitions, 8 in flight at a time
+    paths = docs * 4
+    client.run(lambda p: sd.worker_model(p) is not None, path)  # every worker holds the file's model
+    jobs = sd.analyze_paths(paths, client=client, model_path=path)
+    got = [next(jobs)]
+    replace()
+    got.extend(jobs)
+    assert got == analyze_many(paths, model)
+
+
+def test_model_replaced_during_a_job_fails_it_clearly(client, docs, swap, monkeypatch):
+    """A worker that must load the model again and finds other arrays fails the job."""
+    from stance import workers
+    path, replace = swap
+    monkeypatch.setattr(sd, "DOCS_PER_PARTITION", 4)
+    jobs = sd.analyze_paths(docs * 4, client=client, model_path=path)
+    next(jobs)
+    replace()
+    # forget the model, as a worker restarted after a crash would
+    client.run(lambda: importlib.import_module("stance.workers")._models.clear())
+    with pytest.raises(stance.ModelError, match="the model changed while the job ran: the job was "
+                                                "started with arrays SHA-256"):
+        list(jobs)
+    stale = sd.ModelPin(os.path.abspath(path), "0" * 64)  # what every task of a job carries
+    with pytest.raises(stance.ModelError, match="changed while the job ran"):
+        client.submit(workers.classify_records, ["Moscou dément."], stale, pure=False).result()
