@@ -11,12 +11,14 @@ import csv
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence, TextIO
 
 from ._version import __version__
 from .errors import AnnotationError, StanceError
 from .labels import LABELS
+from .paths import printable, stdin_bytes
 
 def _load(model_path: str | None):
     from .model import default_model
@@ -28,7 +30,7 @@ def _read_all(paths: list[str]):
     from .documents import read_document
     for p in paths:
         if p == "-":
-            yield read_document(sys.stdin.buffer.read())
+            yield read_document(stdin_bytes())
         else:
             yield read_document(Path(p))
 
@@ -51,7 +53,7 @@ def _short(text: str, width: int) -> str:
 
 def write_table(analysis, out: TextIO) -> None:
     d = analysis.document
-    out.write(f"== {d.name}" + (f"  ({d.date})" if d.date else "") + f"  [{d.lang}]\n")
+    out.write(f"== {printable(d.name)}" + (f"  ({d.date})" if d.date else "") + f"  [{d.lang}]\n")
     for i, s in enumerate(analysis.sentences):
         out.write(f"{i:>3}  {s.label:<13}{s.confidence:>5.2f}  {s.tension:>+6.2f}  {_short(s.text, 90)}\n")
     c = analysis.counts
@@ -70,7 +72,7 @@ def _csv_rows(analysis) -> Iterator[dict]:
     for i, s in enumerate(analysis.sentences):
         record = sentence_record(s.text, s, index=i, start=s.start, end=s.end)
         probabilities = record.pop("probabilities")
-        yield {"document": d.path or d.name, "date": d.date or "", **record,
+        yield {"document": printable(d.path or d.name), "date": d.date or "", **record,
                **{f"p_{lab}": probabilities[lab] for lab in LABELS}}
 
 
@@ -98,9 +100,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         for a in analyses:
             _write_analysis(a, args.format, out, writer, docs)
             bar.update()
-    if args.format == "json":
-        json.dump(docs, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+    if args.format == "json":  # one write: never half a document
+        out.write(json.dumps(docs, ensure_ascii=False, indent=2) + "\n")
     return 0
 
 
@@ -108,16 +109,20 @@ def _write_analysis(a, fmt: str, out: TextIO, writer: csv.DictWriter | None, doc
     """Write one Analysis in ``fmt`` (JSON documents are collected in ``docs``, written at the end)."""
     if fmt == "table":
         write_table(a, out)
-    elif fmt == "jsonl":
-        out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
-    elif fmt == "json":
-        docs.append(a.to_dict())
+    elif fmt in ("jsonl", "json"):
+        record = a.to_dict()
+        record["document"] = printable(record["document"])
+        if fmt == "json":
+            docs.append(record)
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
     else:
         writer.writerows(_csv_rows(a))
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    texts = args.texts or [line.rstrip("\n") for line in sys.stdin]
+    from .documents import _decode  # refuses binary and non-UTF-8 input, as analyze - does
+    texts = args.texts or _decode(stdin_bytes(), "<stdin>").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     texts = [t for t in texts if t.strip()]
     preds = _load(args.model).classify_many(texts)
     if args.format == "jsonl":
@@ -247,10 +252,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one line on stderr, like errors."""
+    sys.stderr.write(f"stance: warning: {message}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if sys.stdout is sys.__stdout__ and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # a lone surrogate never aborts the output
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except BrokenPipeError:  # e.g. piped into head: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return 0

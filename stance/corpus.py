@@ -26,6 +26,7 @@ from typing import Iterable, Sequence
 
 from .errors import AnnotationError
 from .labels import LABELS, STANCE_LABELS
+from .paths import folder_files
 from .text import fold, shingles, similar_pairs
 
 REQUIRED = ("text", "label", "lang", "group")
@@ -65,13 +66,14 @@ class Record:
 
 
 def annotation_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
-    """Expand files and folders (every ``*.jsonl`` below them, sorted) into a list of files."""
+    """Expand files and folders (every ``*.jsonl`` below them, sorted, at any depth; what is
+    skipped is said in warnings) into a list of files."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(p.rglob("*.jsonl")))
+            out.extend(sorted(map(Path, folder_files(p, [".jsonl"], "annotation"))))
         else:
             out.append(p)
     return out

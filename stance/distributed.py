@@ -16,15 +16,15 @@ import functools
 import math
 import os
 import pickle
-import sys
 import uuid
 from collections import deque
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
-from .errors import MissingExtraError
+from .errors import MissingExtraError, StanceError
 from .extras import require
 from .labels import LABELS
+from .paths import printable, stdin_bytes
 from .workers import (PROBA_COLUMNS, ModelPin, PathItem, analyze_packed, analyze_records,
                       classify_partition, classify_records, dumps_analyses, gc_paused, pin_model,
                       summary, worker_model, worker_models)
@@ -229,6 +229,20 @@ def _n_workers(client: Any) -> int:
     return len(client.scheduler_info().get("workers", {}))
 
 
+def _result(fut: Any, chunk: list[Any]) -> Any:
+    """A partition's result; workers that kept dying on it become one :class:`StanceError`
+    naming its documents (Dask's ``KilledWorker`` says only the task key)."""
+    distributed = _need("distributed")
+    try:
+        return fut.result()
+    except distributed.KilledWorker:
+        first = chunk[0].given if isinstance(chunk[0], PathItem) else "standard input"
+        raise StanceError(
+            f"Dask workers kept dying while analysing the {len(chunk)} document(s) starting with "
+            f"{printable(first)} (Dask gave up: KilledWorker); the usual cause is a worker out of "
+            "memory: give the workers more memory, or find the document that kills them") from None
+
+
 def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = None,
                   workers: int | None = None, model_path: str | os.PathLike | None = None,
                   progress: bool | None = False, client: Any = None) -> Iterator["Analysis"]:
@@ -250,7 +264,7 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
     items: list[Any] = []
     for p in expand_paths(paths):
         if p == "-":
-            items.append(sys.stdin.buffer.read())
+            items.append(stdin_bytes())
         else:
             items.append(PathItem(p))
     if not items:
@@ -273,15 +287,15 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
             window = 4 * max(_n_workers(client), 1)
             while submitted < len(chunks) and len(in_flight) < window:
                 i = submitted
-                in_flight.append(client.submit(analyze_packed, chunks[i], key_model, pure=False,
-                                               key=f"stance-analyze-{token}-{i}", priority=-i))
+                in_flight.append((i, client.submit(analyze_packed, chunks[i], key_model, pure=False,
+                                                   key=f"stance-analyze-{token}-{i}", priority=-i)))
                 submitted += 1
 
         with progress_bar(len(items), "analyze", progress) as bar:
             refill()
             while in_flight:
-                fut = in_flight.popleft()
-                n_docs, payload = fut.result()
+                i, fut = in_flight.popleft()
+                n_docs, payload = _result(fut, chunks[i])
                 fut.release()
                 refill()
                 bar.update(n_docs)

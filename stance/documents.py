@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import DocumentError
+from .paths import describe_unreadable, folder_files
 from .sentences import Sentence, split_sentences
 
 _HEADER = re.compile(r"^[ \t\u00a0]*date[ \t\u00a0]+(\d{4})-(\d{2})(?:-(\d{2}))?[ \t\u00a0]*(.*)$")
@@ -104,12 +105,10 @@ def read_document(source: str | os.PathLike | bytes) -> Document:
         path = Path(source)
         try:
             data = path.read_bytes()
-        except FileNotFoundError:
-            raise DocumentError(f"{path}: no such file") from None
         except IsADirectoryError:
             raise DocumentError(f"{path}: is a folder, not a document") from None
         except OSError as exc:
-            raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
+            raise DocumentError(f"{path}: {describe_unreadable(path, exc)}") from None
         return parse_document(_decode(data, str(path)), str(path))
     if isinstance(source, str):
         return parse_document(source)
@@ -125,15 +124,16 @@ def _is_file(s: str) -> bool:
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
     """The documents named by ``paths``, in order: a folder becomes every document below it
-    (:data:`DOC_SUFFIXES`, sorted), anything else stays as given (``-`` is stdin; a missing
-    file is reported when it is read). Raises :class:`stance.DocumentError` for a folder
-    that holds no document."""
+    (:data:`DOC_SUFFIXES`, sorted; what it skips is said in warnings, see
+    :func:`stance.paths.folder_files`), anything else stays as given (``-`` is stdin; a
+    missing file is reported when it is read). Raises :class:`stance.DocumentError` for a
+    folder that holds no document."""
     out: list[str] = []
     for p in paths:
         p = os.fspath(p)
         path = Path(p)
         if p != "-" and path.is_dir():
-            found = sorted(str(f) for f in path.rglob("*") if f.is_file() and f.suffix in DOC_SUFFIXES)
+            found = folder_files(path, sorted(DOC_SUFFIXES))
             if not found:
                 raise DocumentError(f"{p}: folder holds no document (*.txt)")
             out.extend(found)

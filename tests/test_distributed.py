@@ -190,14 +190,17 @@ def test_cli_workers_matches_single_process(docs, model_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     folder = str(Path(docs[0]).parent)
 
-    def run(*extra: str) -> str:
+    def run(*extra: str) -> tuple[str, str]:
         cmd = [sys.executable, "-m", "stance", "analyze", "--format", "jsonl", "--model", model_path,
                *extra, folder]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
         assert proc.returncode == 0, proc.stderr
-        return proc.stdout
+        return proc.stdout, proc.stderr
 
-    assert run("--workers", "2") == run()
+    out, err = run("--workers", "2")
+    assert (out, err) == run() and err == ""  # stderr is no terminal: no progress line
+    out, err = run("--workers", "2", "--progress")
+    assert f"{len(docs)}/{len(docs)}" in err and err.endswith("\n")  # a bar asked for ends its line
 
 
 @pytest.fixture()
@@ -245,3 +248,20 @@ def test_model_replaced_during_a_job_fails_it_clearly(client, docs, swap, monkey
     stale = sd.ModelPin(os.path.abspath(path), "0" * 64)  # what every task of a job carries
     with pytest.raises(stance.ModelError, match="changed while the job ran"):
         client.submit(workers.classify_records, ["Moscou dément."], stale, pure=False).result()
+
+
+def test_workers_that_keep_dying_end_the_run_with_one_error(docs):
+    """A partition on which workers die (Dask's KilledWorker: out of memory, a crash) stops
+    analyze_paths, and so the CLI, with one StanceError naming its first document."""
+    import logging
+
+    import dask
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                     dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
+            distributed.Client(cluster) as c:
+        # reading a document kills this worker process, as the kernel's OOM killer would
+        c.run(lambda: setattr(importlib.import_module("stance.workers"), "_read", lambda item: os._exit(1)))
+        with pytest.raises(stance.StanceError, match=rf"Dask workers kept dying while analysing the 1 "
+                                                     rf"document\(s\) starting with {docs[0]} \(Dask gave up"):
+            list(sd.analyze_paths(docs[:3], client=c))
