@@ -238,7 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data", required=True, nargs="+", help="annotation files or folders")
     t.add_argument("--out", required=True, help="where to write the model (.npz)")
     t.add_argument("--heldout", nargs="+", help="groups to hold out (default: a fixed fifth)")
-    t.add_argument("--folds", type=int, default=5)
+    t.add_argument("--folds", type=_positive, default=None,
+                   help="cross-validation folds (default: 5, or one per group when fewer)")
     t.add_argument("--quick", action="store_true", help="one grid point instead of the search")
     t.set_defaults(func=cmd_train)
 

@@ -155,7 +155,8 @@ def load_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike],
 
     Raises :class:`stance.AnnotationError` listing every problem by file and line: invalid
     UTF-8 or JSON, a missing field, an unknown label, empty text, or the same text twice
-    (with two labels always; with the same label unless ``allow_duplicates``). Evaluation
+    (with two labels always; with the same label unless ``allow_duplicates``), or no record
+    at all. Evaluation
     files may leave out ``group`` (``require_group=False``); training needs it.
     """
     files = annotation_files(paths)
@@ -187,6 +188,9 @@ def load_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike],
                                 REQUIRED if require_group else ("text", "label", "lang"))
             if rec is not None:
                 records.append(rec)
+    if not records and not problems:
+        raise AnnotationError([(str(f), 0, "holds no annotation (an empty file?): nothing to "
+                                "train or evaluate on") for f in files])
     seen: dict[str, Record] = {}
     for rec in records:
         key = fold(rec.text)

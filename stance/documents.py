@@ -3,6 +3,7 @@ line, then paragraphs. Files without the header are read too (no date, no headli
 """
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from dataclasses import dataclass, field
@@ -75,9 +76,7 @@ def parse_document(raw: str, path: str | None = None) -> Document:
     body_start = 0
     if m:
         year, month, day, head = m.groups()
-        if not 1 <= int(month) <= 12:
-            raise DocumentError(f"{path or '<text>'}: line 1: invalid month in date {year}-{month}")
-        date = f"{year}-{month}" + (f"-{day}" if day else "")
+        date = _header_date(year, month, day, path or "<text>")
         headline = head.strip() or None
         if headline:
             start = m.start(4) + (len(head) - len(head.lstrip()))
@@ -89,6 +88,20 @@ def parse_document(raw: str, path: str | None = None) -> Document:
                      for s in split_sentences(body))
     return Document(text=text, date=date, headline=headline, lang=detect_language(body),
                     path=path, paragraphs=paragraphs, sentences=tuple(sentences))
+
+
+def _header_date(year: str, month: str, day: str | None, where: str) -> str:
+    """The header's date in ASCII digits (``\\d`` also matches other scripts' digits, read
+    here as numbers: ``٢٠٢١-٠٣`` is ``2021-03``), refused when no calendar has it."""
+    y, m, d = int(year), int(month), int(day) if day else 1
+    date = f"{y:04d}-{m:02d}" + (f"-{d:02d}" if day else "")
+    if not 1 <= m <= 12:
+        raise DocumentError(f"{where}: line 1: invalid month in date {date}")
+    try:
+        datetime.date(y, m, d)
+    except ValueError:
+        raise DocumentError(f"{where}: line 1: invalid date {date} (no such day)") from None
+    return date
 
 
 def read_document(source: str | os.PathLike | bytes) -> Document:

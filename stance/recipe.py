@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .baseline import KeywordBaseline
 from .corpus import Record, corpus_digest, counts, load_annotations, split_by_group
+from .errors import StanceError
 from .estimator import StanceClassifier, jsonable  # first: names the train extra if it is missing
 from .metrics import evaluate, format_report, scores
 
@@ -56,6 +57,13 @@ def grouped_search(records: Sequence[Record], grid: dict[str, list[Any]], folds:
 
     X, y, _, g = _xy(records)
     splits = list(GroupKFold(n_splits=folds).split(X, y, g))
+    for k, (tr, te) in enumerate(splits, start=1):
+        missing = sorted(set(y) - {y[i] for i in tr})
+        if missing:
+            raise StanceError(f"cross-validation fold {k} of {folds} leaves no {', '.join(missing)} "
+                              f"example to train on (they are all in the groups "
+                              f"{', '.join(sorted({g[i] for i in te}))}): add groups that have them, "
+                              "or pass fewer --folds")
     jobs = n_jobs or min(folds, os.cpu_count() or 1)
     results = []
     keys = sorted(grid)
@@ -71,15 +79,43 @@ def grouped_search(records: Sequence[Record], grid: dict[str, list[Any]], folds:
     return best, results
 
 
+DEFAULT_FOLDS = 5
+"""Cross-validation folds when the groups allow them (fewer groups: one fold per group)."""
+
+
+def choose_folds(groups: Iterable[str], heldout: Sequence[str], folds: int | None) -> int:
+    """The number of cross-validation folds for the groups left after ``heldout``:
+    ``folds``, or by default :data:`DEFAULT_FOLDS` or one per group when there are fewer.
+    Raises :class:`stance.StanceError` saying what to pass when the groups cannot make them."""
+    names = sorted(set(groups))
+    left = [g for g in names if g not in set(heldout)]
+    if len(left) < 2:
+        if len(names) < 3:
+            raise StanceError(
+                f"training needs at least 3 groups (one held out for the report, two for "
+                f"cross-validation); the data has {len(names)}: {', '.join(names)}. Give the "
+                "sentences of different conflicts or stories different 'group' values")
+        raise StanceError(f"after holding out {', '.join(heldout)}, {len(left)} group(s) are left "
+                          "and cross-validation needs 2: hold out fewer groups (--heldout)")
+    if folds is None:
+        return min(DEFAULT_FOLDS, len(left))
+    if not 2 <= folds <= len(left):
+        raise StanceError(f"{folds} cross-validation folds need {max(folds, 2)} groups besides the "
+                          f"held-out ones; there are {len(left)}: pass --folds {min(len(left), 5)} "
+                          "(or leave --folds out to choose it from the groups)")
+    return folds
+
+
 def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.PathLike | None,
           heldout: Sequence[str] | None = None, grid: dict[str, list[Any]] | None = None,
-          fixed: dict[str, Any] | None = None, folds: int = 5,
+          fixed: dict[str, Any] | None = None, folds: int | None = None,
           extra_eval: dict[str, Sequence[Record]] | None = None,
           log: Callable[[str], None] = print) -> Any:
     """Run the whole recipe on annotation files ``data`` and write the model to ``out``.
 
     ``heldout`` names the groups kept out for the held-out evaluation (default: a fixed fifth
-    of them, see :func:`pick_heldout`); ``extra_eval`` adds evaluation-only sets (e.g. real
+    of them, see :func:`pick_heldout`); ``folds`` defaults to :data:`DEFAULT_FOLDS`, or one
+    per group left when fewer (:func:`choose_folds`); ``extra_eval`` adds evaluation-only sets (e.g. real
     news sentences) scored with the final model and recorded in the card, never trained on.
     Returns the exported :class:`stance.Model`. Nothing is fitted if validation fails.
     """
@@ -88,6 +124,7 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
     log(f"corpus: {stats['total']['sentences']} sentences, {stats['total']['groups']} groups, "
         f"labels {stats['label']}, languages {stats['lang']}")
     heldout = sorted(heldout) if heldout is not None else pick_heldout(r.group for r in records)
+    folds = choose_folds((r.group for r in records), heldout, folds)
     train_recs, test_recs = split_by_group(records, heldout)
     log(f"held-out groups ({len(test_recs)} sentences): {', '.join(heldout)}")
     grid = DEFAULT_GRID if grid is None else grid

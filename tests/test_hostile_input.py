@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from stance import DocumentError, StanceWarning, read_document
+from stance import LABELS, DocumentError, StanceError, StanceWarning, read_document
 from stance.corpus import annotation_files
 from stance.documents import expand_paths
 
-from .conftest import SEED_DOC
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = " date 2024-03 Pékin met en garde Manille\n\nManille dément toute provocation.\n"
@@ -159,3 +158,79 @@ def test_undecodable_file_name_on_a_strict_utf8_stdout(tmp_path):
         assert r.returncode == 0 and "caf\\xffe.txt" in r.stdout.decode("utf-8"), r.stderr
     r = stance_cli("classify", os.fsdecode(b"Moscou d\xe9ment."), env=env)
     assert r.returncode == 0 and r.stdout.decode("utf-8").endswith("Moscou d\\udce9ment.\n")
+
+
+# ---------------------------------------------------------------------------- quiet wrong answers
+@pytest.mark.parametrize("header,date", [(" date ٢٠٢١-٠٣", "2021-03"), (" date ２０２１-０３-０５", "2021-03-05"),
+                                         (" date ۲۰۲۱-۰۳", "2021-03"), (" date 2021-03", "2021-03")])
+def test_dates_in_other_digits_are_the_same_dates(header, date):
+    assert read_document(f"{header} Titre\n\nManille dément.\n").date == date
+
+
+def test_other_digits_fall_in_the_same_period(tmp_path):
+    for name, header in (("a.txt", " date 2021-03"), ("b.txt", " date ٢٠٢١-٠٣")):
+        (tmp_path / name).write_text(f"{header} Titre\n\nManille dément toute provocation.\n", encoding="utf-8")
+    r = stance_cli("series", "--format", "jsonl", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    periods = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(p["period"], p["documents"]) for p in periods] == [("2021-03", 2)]
+
+
+@pytest.mark.parametrize("date", ["2021-02-31", "2023-02-29", "2021-04-31", "0000-01"])
+def test_impossible_dates_are_refused(date):
+    with pytest.raises(DocumentError, match=rf"<text>: line 1: invalid date {date}"):
+        read_document(f" date {date} Titre\n\nTexte.\n")
+    assert read_document(" date 2024-02-29 Titre\n\nTexte.\n").date == "2024-02-29"
+
+
+@pytest.mark.parametrize("command", ["evaluate", "train"])
+def test_an_empty_annotation_file_is_an_error(tmp_path, command):
+    data = tmp_path / "empty.jsonl"
+    data.write_text("\n  \n", encoding="utf-8")
+    args = ["--out", str(tmp_path / "m.npz")] if command == "train" else []
+    r = stance_cli(command, "--data", str(data), *args)
+    assert r.returncode == 1 and b"Traceback" not in r.stderr and b"n_splits" not in r.stderr
+    assert f"{data}:0: holds no annotation (an empty file?)".encode() in r.stderr
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_folds_come_from_the_groups():
+    from stance.recipe import choose_folds
+    groups = ["a", "b", "c", "a", "b"]
+    assert choose_folds(groups, ["c"], None) == 2
+    assert choose_folds(list("abcdefgh"), ["h"], None) == 5
+    assert choose_folds(list("abcdefgh"), ["h"], 7) == 7
+    with pytest.raises(StanceError, match="5 cross-validation folds need 5 groups besides the held-out "
+                                          "ones; there are 2: pass --folds 2"):
+        choose_folds(groups, ["c"], 5)
+    with pytest.raises(StanceError, match="training needs at least 3 groups .* the data has 2: a, b"):
+        choose_folds(["a", "b"], ["a"], None)
+    with pytest.raises(StanceError, match="after holding out a, b, 1 group"):
+        choose_folds(groups, ["a", "b"], None)
+
+
+def test_train_on_three_groups(tmp_path, corpus):
+    from collections import Counter
+    labels: dict = {}
+    for r in corpus:
+        labels.setdefault(r.group, Counter())[r.label] += 1
+    groups = sorted(g for g, c in labels.items() if min(c.get(lab, 0) for lab in LABELS) >= 3)[:3]
+    data = tmp_path / "mine.jsonl"
+    data.write_text("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n"
+                            for r in corpus if r.group in groups), encoding="utf-8")
+    r = stance_cli("train", "--data", str(data), "--out", str(tmp_path / "m.npz"), "--quick")
+    assert r.returncode == 0, r.stderr
+    assert b"grouped 2-fold cross-validation" in r.stderr and (tmp_path / "m.npz").is_file()
+    r = stance_cli("train", "--data", str(data), "--out", str(tmp_path / "m.npz"), "--quick", "--folds", "5")
+    assert r.returncode == 1
+    assert "\nstance: error: 5 cross-validation folds need 5 groups" in r.stderr.decode()
+
+
+def test_a_fold_without_a_label_is_named_before_fitting():
+    from stance.corpus import Record
+    from stance.recipe import grouped_search
+    records = [Record(f"phrase {i} {lab}", lab, "fr", "only-warnings" if lab == "warning" else f"g{i % 2}")
+               for i in range(20) for lab in LABELS]
+    with pytest.raises(StanceError, match="cross-validation fold [123] of 3 leaves no warning example to train "
+                                          "on \\(they are all in the groups only-warnings\\)"):
+        grouped_search(records, {"C": [1.0]}, folds=3, log=lambda s: None)
