@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import stat
 import tempfile
 import warnings
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 from . import schema
 from .archive import open_archive
 from .errors import ModelError, StanceWarning
+from .paths import what_is
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -109,19 +109,13 @@ def save_model(arrays: Mapping[str, np.ndarray], card: Mapping[str, Any],
 
 
 def _check_model_path(path: Path) -> None:
-    """Refuse a path that is not a regular file, saying what it is."""
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise ModelError(f"{path}: broken symbolic link (to {os.readlink(path)!r})") from None
-        raise ModelError(f"{path}: no such model file") from None
-    except OSError as exc:
-        raise ModelError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise ModelError(f"{path}: is a folder, not a model file")
-    if not stat.S_ISREG(st.st_mode):
-        raise ModelError(f"{path}: not a regular file, so not a model file")
+    """Refuse a path that is not a regular file, saying what it is (a named pipe given as a
+    model would block the load)."""
+    problem = what_is(path)
+    if problem == "missing":
+        raise ModelError(f"{path}: no such model file")
+    if problem is not None:
+        raise ModelError(f"{path}: not a model file: it is {problem}")
 
 
 def read_card(path: str | os.PathLike) -> dict[str, Any]:

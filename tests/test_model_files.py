@@ -147,6 +147,15 @@ def test_cli_names_a_jsonl_given_as_model(tmp_path):
                         "(expected .npz written by stance train)\n")
 
 
+def test_a_model_path_that_is_no_file_says_what_it_is(tmp_path):
+    os.mkfifo(tmp_path / "pipe.npz")  # opening it would wait for a writer forever
+    (tmp_path / "link.npz").symlink_to("gone.npz")
+    assert refused(tmp_path / "pipe.npz").endswith("pipe.npz: not a model file: it is a named pipe (FIFO)")
+    assert refused(tmp_path / "link.npz").endswith("not a model file: it is a broken symbolic link (to 'gone.npz')")
+    assert refused(tmp_path).endswith("not a model file: it is a folder")
+    assert refused(tmp_path / "none.npz").endswith("none.npz: no such model file")
+
+
 def test_truncated_file_says_truncated(saved):
     saved.write_bytes(saved.read_bytes()[:-200])
     assert "truncated or corrupted" in refused(saved)
