@@ -13,6 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stance import LABELS, DocumentError, StanceError, StanceWarning, read_document
 from stance.corpus import annotation_files
@@ -234,3 +236,32 @@ def test_a_fold_without_a_label_is_named_before_fitting():
     with pytest.raises(StanceError, match="cross-validation fold [123] of 3 leaves no warning example to train "
                                           "on \\(they are all in the groups only-warnings\\)"):
         grouped_search(records, {"C": [1.0]}, folds=3, log=lambda s: None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(), max_size=40))
+def test_printable_names_always_encode(name):
+    from stance.paths import printable
+    shown = printable(name)
+    shown.encode("utf-8")  # never raises, whatever surrogates the name holds
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        assert "\\" in shown
+    else:
+        assert shown == name
+
+
+DIGIT_SCRIPTS = [chr(z) for z in (0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0xFF10, 0x1D7CE)]
+"""The zero of decimal digit sets: ASCII, Arabic-Indic, Persian, Devanagari, Bengali, Thai,
+full-width, mathematical bold."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(), st.sampled_from(DIGIT_SCRIPTS), st.booleans())
+def test_header_dates_in_any_digits(day, zero, with_day):
+    def digits(n, width):
+        return "".join(chr(ord(zero) + int(c)) for c in f"{n:0{width}d}")
+    written = f"{digits(day.year, 4)}-{digits(day.month, 2)}" + (f"-{digits(day.day, 2)}" if with_day else "")
+    doc = read_document(f" date {written} Titre\n\nTexte.\n")
+    assert doc.date == (day.isoformat() if with_day else day.isoformat()[:7])
