@@ -95,13 +95,13 @@ def bomb_model(folder: Path, inflated: int = 1 << 30) -> Path:
     return path
 
 
-def huge_header_model(folder: Path, rows: int = 10 ** 9) -> Path:
-    """The shipped model whose ``coef.npy`` header declares ``rows`` x 5 float64 (40 GB),
-    followed by the real (small) data."""
+def huge_header_model(folder: Path, rows: int = 10 ** 9, source: Path = MODEL) -> Path:
+    """The model at ``source`` (the shipped one) whose ``coef.npy`` header declares ``rows``
+    x 5 float64 (10**9: 40 GB), followed by the real (small) data; also used by the tests."""
     import numpy as np
 
     path = folder / "header.npz"
-    with zipfile.ZipFile(MODEL) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "coef.npy":
