@@ -258,7 +258,7 @@ def test_workers_that_keep_dying_end_the_run_with_one_error(docs):
     import dask
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
             distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                     dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
+                                     dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
             distributed.Client(cluster) as c:
         # reading a document kills this worker process, as the kernel's OOM killer would
         c.run(lambda: setattr(importlib.import_module("stance.workers"), "_read", lambda item: os._exit(1)))
