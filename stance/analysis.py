@@ -21,6 +21,7 @@ from .documents import Document, read_document
 from .labels import LABELS, TENSION_WEIGHTS
 from .model import Model
 from .prediction import Prediction
+from .roles import Actors, document_actors
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class SentenceStance:
     confidence: float
     probabilities: Mapping[str, float] = field(repr=False)
     tension: float = 0.0
+    actors: Actors | None = field(default=None, repr=False)
+    """Who acts at whom (:func:`stance.actors`), None when the analysis skipped actors."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,12 @@ def sentence_tension(probabilities: Mapping[str, float]) -> float:
 
 def sentence_record(text: str, prediction: Prediction | SentenceStance, index: int | None = None,
                     start: int | None = None, end: int | None = None,
-                    digits: int | None = 4) -> dict[str, Any]:
+                    digits: int | None = 4, actors: Actors | None = None) -> dict[str, Any]:
     """The JSON-ready record of one labelled sentence, the one every output uses (``analyze``
     in JSON, JSON Lines and CSV, ``classify --format jsonl``, Dask bags): its ``index`` and
     ``start``/``end`` offsets when given, text, label, confidence, tension and probabilities,
-    rounded to ``digits`` decimals (None: exact)."""
+    rounded to ``digits`` decimals (None: exact), and its actors when known (``actors`` or the
+    sentence's own)."""
     def num(v: float) -> float:
         return v if digits is None else round(v, digits)
 
@@ -80,7 +84,18 @@ def sentence_record(text: str, prediction: Prediction | SentenceStance, index: i
     record.update(label=prediction.label, confidence=num(prediction.confidence),
                   tension=num(sentence_tension(prediction.probabilities)),
                   probabilities={k: num(v) for k, v in prediction.probabilities.items()})
+    who = actors if actors is not None else getattr(prediction, "actors", None)
+    if who is not None:
+        record.update(actor_fields(who))
     return record
+
+
+def actor_fields(who: Actors) -> dict[str, Any]:
+    """``source``, ``source_code``, ``target``, ``target_code`` of a sentence record (text and
+    code of the first performer and addressee, None when not named or not known)."""
+    src, tgt = who.source, who.target
+    return {"source": src.text if src else None, "source_code": src.code if src else None,
+            "target": tgt.text if tgt else None, "target_code": tgt.code if tgt else None}
 
 
 def _model(model: Model | None) -> Model:
@@ -94,29 +109,32 @@ def _as_document(doc: Document | str | os.PathLike) -> Document:
     return doc if isinstance(doc, Document) else read_document(doc)
 
 
-def analyze(document: Document | str | os.PathLike, model: Model | None = None) -> Analysis:
-    """Classify every sentence of ``document`` (a :class:`Document`, a path or a text) and
-    compute its label counts, tension and intensity."""
-    return analyze_many([document], model)[0]
+def analyze(document: Document | str | os.PathLike, model: Model | None = None,
+            actors: bool = True) -> Analysis:
+    """Classify every sentence of ``document`` (a :class:`Document`, a path or a text), find
+    who acts at whom in each (unless ``actors`` is False), and compute the document's label
+    counts, tension and intensity."""
+    return analyze_many([document], model, actors)[0]
 
 
-def analyze_many(documents: Iterable[Document | str | os.PathLike], model: Model | None = None
-                 ) -> list[Analysis]:
+def analyze_many(documents: Iterable[Document | str | os.PathLike], model: Model | None = None,
+                 actors: bool = True) -> list[Analysis]:
     """:func:`analyze` over many documents, classifying all their sentences in one batch."""
     docs = [_as_document(d) for d in documents]
     preds = _model(model).classify_many([s.text for d in docs for s in d.sentences])
     out, i = [], 0
     for d in docs:
         n = len(d.sentences)
-        out.append(_assemble(d, preds[i:i + n]))
+        who = document_actors([s.text for s in d.sentences]) if actors else [None] * n
+        out.append(_assemble(d, preds[i:i + n], who))
         i += n
     return out
 
 
-def _assemble(doc: Document, preds: list[Prediction]) -> Analysis:
+def _assemble(doc: Document, preds: list[Prediction], who: list[Actors | None]) -> Analysis:
     sents = tuple(SentenceStance(s.text, s.start, s.end, p.label, p.confidence, p.probabilities,
-                                 sentence_tension(p.probabilities))
-                  for s, p in zip(doc.sentences, preds))
+                                 sentence_tension(p.probabilities), a)
+                  for s, p, a in zip(doc.sentences, preds, who))
     counts = Counter({label: 0 for label in LABELS})
     counts.update(s.label for s in sents)
     n = len(sents)

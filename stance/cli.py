@@ -61,7 +61,8 @@ def write_table(analysis, out: TextIO) -> None:
 
 
 CSV_FIELDS = ["document", "date", "index", "start", "end", "label", "confidence", "tension",
-              *[f"p_{lab}" for lab in LABELS], "text"]
+              *[f"p_{lab}" for lab in LABELS], "source", "source_code", "target", "target_code",
+              "text"]
 
 
 def _csv_rows(analysis) -> Iterator[dict]:
@@ -122,8 +123,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
     preds = _load(args.model).classify_many(texts)
     if args.format == "jsonl":
         from .analysis import sentence_record
-        for t, p in zip(texts, preds):
-            sys.stdout.write(json.dumps(sentence_record(t, p), ensure_ascii=False) + "\n")
+        from .roles import actors_many
+        for t, p, a in zip(texts, preds, actors_many(texts)):
+            sys.stdout.write(json.dumps(sentence_record(t, p, actors=a), ensure_ascii=False) + "\n")
     else:
         for t, p in zip(texts, preds):
             sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t}\n")
@@ -136,11 +138,22 @@ def cmd_series(args: argparse.Namespace) -> int:
     from .documents import expand_paths
     from .series import tension_series
     paths = expand_paths(args.paths)
+    dyad = None
+    if args.dyad:
+        from .dyads import parse_dyad
+        try:
+            dyad = parse_dyad(args.dyad)
+        except ValueError as exc:
+            raise StanceError(f"--dyad: {exc}") from None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        periods = tension_series(list(_read_all(paths)), by=args.by, model=_load(args.model))
+        periods = tension_series(list(_read_all(paths)), by=args.by, model=_load(args.model),
+                                 dyads=args.dyads, dyad=dyad, undirected=args.undirected)
     for w in caught:
         sys.stderr.write(f"stance: warning: {w.message}\n")
+    if dyad is not None or args.dyads:
+        _write_dyads(periods, args)
+        return 0
     if args.format == "jsonl":
         for p in periods:
             sys.stdout.write(json.dumps(p.__dict__) + "\n")
@@ -151,6 +164,23 @@ def cmd_series(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{p.period:<10}{p.tension:>+9.2f}{p.low:>+9.2f}{p.high:>+9.2f}"
                          f"{p.documents:>6}{p.duplicates:>6}{p.sentences:>11}{p.intensity:>11.2f}\n")
     return 0
+
+
+def _write_dyads(rows, args: argparse.Namespace) -> None:
+    """The period × dyad table: one pair (``--dyad``) or the ``--top`` most active pairs."""
+    if args.dyads and not args.dyad:
+        from .dyads import top_dyads
+        keep = {d for d, _ in top_dyads(rows, args.top)}
+        rows = [r for r in rows if r.dyad in keep]
+    if args.format == "jsonl":
+        for r in rows:
+            sys.stdout.write(json.dumps({"dyad": r.dyad, **r.__dict__}) + "\n")
+        return
+    sys.stdout.write(f"{'period':<10}{'dyad':<22}{'tension':>9}{'95% low':>9}{'95% high':>9}"
+                     f"{'docs':>6}{'sentences':>11}\n")
+    for r in rows:
+        sys.stdout.write(f"{r.period:<10}{r.dyad:<22}{r.tension:>+9.2f}{r.low:>+9.2f}"
+                         f"{r.high:>+9.2f}{r.documents:>6}{r.sentences:>11}\n")
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -224,6 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month")
     s.add_argument("--format", choices=["table", "jsonl"], default="table")
+    s.add_argument("--dyad", metavar="SRC-TGT",
+                   help="tension of one pair of actors, e.g. UKR-RUS (SRC acts at TGT)")
+    s.add_argument("--dyads", action="store_true",
+                   help="tension of the most active pairs of actors, period by period")
+    s.add_argument("--undirected", action="store_true",
+                   help="with --dyad/--dyads: merge both directions of a pair")
+    s.add_argument("--top", type=_positive, default=10,
+                   help="with --dyads: how many pairs (default: 10)")
     _model_option(s)
     s.set_defaults(func=cmd_series)
 

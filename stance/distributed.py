@@ -128,6 +128,17 @@ def _merge(a: tuple[float, int, int], b: tuple[float, int, int]) -> tuple[float,
     return a[0] + b[0], a[1] + b[1], a[2] + b[2]
 
 
+def _dyad_rows(rec: Any) -> list[dict[str, Any]]:
+    """One document -> one record per dyad it holds (date, dyad, tension, n_sentences)."""
+    from .dyads import document_dyads, record_dyads
+    if isinstance(rec, Mapping):
+        dyads = rec["dyads"] if "dyads" in rec else record_dyads(rec)
+    else:
+        dyads = document_dyads(rec)
+    return [{"date": _date(rec), "dyad": k, "tension": t, "n_sentences": n}
+            for k, (t, n) in dyads.items()]
+
+
 def _is_dated(rec: Any) -> bool:
     """Whether a record has a date (undated documents are left out of a series)."""
     return _date(rec) is not None
@@ -151,7 +162,9 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
     ``data`` is a Bag of :func:`analyze_bag` records (``summary``: exact; ``dict``: tensions
     rounded to 4 decimals) or of Analyses, or a dask DataFrame with columns date, tension and
     n_sentences. ``group`` is a record field / column (e.g. ``"lang"``) or, for a Bag, a
-    function of the record. Unlike :func:`stance.series.tension_series` this keeps
+    function of the record; ``group="dyad"`` (a Bag only) gives the tension between pairs of
+    actors, a document counting in each of its dyads with the mean tension of their sentences
+    (as :func:`stance.dyads.dyad_series`, which adds the interval). Unlike :func:`stance.series.tension_series` this keeps
     near-duplicate documents and gives no bootstrap interval.
     """
     pd = _need("pandas")
@@ -160,6 +173,11 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
     name = None if group is None else (group if isinstance(group, str) else "group")
     keys = ["period"] + ([name] if name else [])
     db = _need("dask.bag")
+    if group == "dyad":
+        if not isinstance(data, db.Bag):
+            raise TypeError("tension_by_period(group='dyad') needs a Bag of analyze_bag records "
+                            "or Analyses: a DataFrame has no actors")
+        data = data.filter(_is_dated).map(_dyad_rows).flatten()
     if isinstance(data, db.Bag):
         folded = data.filter(_is_dated).foldby(
             functools.partial(_period_key, by=by, group=group), _add, (0.0, 0, 0),

@@ -20,7 +20,7 @@ from .errors import ModelError
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
 
 _TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s]")
-_ELISION = re.compile(r"[^\W\d_]{1,3}'$")
+_HYPHENS = frozenset("-‑–")
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,13 @@ def tokens(text: str) -> list[Token]:
     """Tokens with their offsets: words, elided articles ("l'", "d'") and single punctuation
     marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same."""
     out = []
+    folded, new = _FOLDED.get, tuple.__new__
     for m in _TOKEN.finditer(text):
         raw = m.group()
-        if raw in "-‑–":
+        if raw in _HYPHENS:
             continue
-        out.append(Token(m.start(), m.end(), raw, _fold(raw)))
+        start, end = m.span()
+        out.append(new(Token, (start, end, raw, folded(raw) or _fold(raw))))
     return out
 
 

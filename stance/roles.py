@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Iterable, Sequence
 
@@ -300,3 +300,24 @@ def actors_many(texts: Iterable[str]) -> list[Actors]:
     """:func:`actors` for many sentences (the role model is read once)."""
     roles = role_model()
     return [assign(t, roles) for t in texts]
+
+
+_STAND_INS = frozenset({"pronoun", "speaker"})
+
+
+def document_actors(texts: Sequence[str]) -> list[Actors]:
+    """The actors of a document's sentences, in order. A performer named only by a pronoun or
+    a generic speaker ("Il a ajouté…", "the ministry said…") takes the code of the last coded
+    performer of the two sentences before: the coreference news copy relies on. (Addressees
+    are not carried over: a mention's offsets always point into its own sentence.)"""
+    out: list[Actors] = []
+    for a in actors_many(texts):
+        src = a.source
+        if src is not None and src.code is None and src.kind in _STAND_INS:
+            prev = next((p for p in reversed(out[-2:]) if p.source and p.source.code), None)
+            if prev is not None:
+                src = replace(src, code=prev.source.code)
+                a = replace(a, source=src,
+                            sources=tuple(src if m == a.source else m for m in a.sources))
+        out.append(a)
+    return out

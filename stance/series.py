@@ -9,12 +9,15 @@ import math
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .analysis import Analysis, analyze_many
 from .documents import Document
 from .model import Model
 from .text import shingles, similar_pairs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .dyads import DyadPeriod
 
 DUPLICATE_JACCARD = 0.8
 """Two documents are the same story reprinted when the Jaccard similarity of their word
@@ -80,13 +83,19 @@ def _bootstrap(docs: list[list[float]], n_boot: int, seed: int) -> tuple[float, 
 
 
 def tension_series(documents: Iterable[Document | Analysis | str | os.PathLike], by: str = "month",
-                   model: Model | None = None, n_boot: int = 1000, seed: int = 0) -> list[Period]:
+                   model: Model | None = None, n_boot: int = 1000, seed: int = 0,
+                   dyads: bool = False, undirected: bool = False,
+                   dyad: tuple[str, str] | None = None) -> list[Period] | list[DyadPeriod]:
     """Tension per period over dated documents, oldest first.
 
     A period's tension is the mean of its documents' tensions; its 95 % interval comes from a
     two-stage bootstrap (documents, then sentences within them). Near-duplicate documents
     (the same wire story reprinted, see :data:`DUPLICATE_JACCARD`) count once; undated
     documents are left out with a warning.
+
+    With ``dyads=True``, a period × directed dyad table instead (:mod:`stance.dyads`): the
+    tension between each pair of actors (``undirected``: both directions merged; ``dyad``:
+    one pair only, e.g. ``("UKR", "RUS")``).
     """
     items = list(documents)
     analyses = [d for d in items if isinstance(d, Analysis)]
@@ -96,21 +105,30 @@ def tension_series(documents: Iterable[Document | Analysis | str | os.PathLike],
     if undated:
         warnings.warn(f"{len(undated)} undated document(s) left out of the series: "
                       f"{', '.join(undated[:5])}", stacklevel=2)
-    dated = [a for a in analyses if a.document.date]
-    dated.sort(key=lambda a: a.document.date)
-    by_period: dict[str, list[Analysis]] = {}
-    for a in dated:
-        by_period.setdefault(period_of(a.document.date, by), []).append(a)
+    if dyads or dyad is not None:
+        from .dyads import dyad_series
+        return dyad_series(analyses, by, undirected=undirected, dyad=dyad, n_boot=n_boot, seed=seed)
     out = []
-    for period in sorted(by_period):
-        group = by_period[period]
-        sets = [shingles(a.document.text, 5) for a in group]
-        dup = {j for _, j, _ in similar_pairs(sets, DUPLICATE_JACCARD)}
-        kept = [a for i, a in enumerate(group) if i not in dup]
+    for period, kept, n_dup in dated_groups(analyses, by):
         values = [a.tension for a in kept]
         low, high = _bootstrap([[s.tension for s in a.sentences] for a in kept], n_boot, seed)
         n_sent = sum(len(a.sentences) for a in kept)
         intensity = (sum(len(a.sentences) * a.intensity for a in kept) / n_sent) if n_sent else 0.0
         out.append(Period(period, sum(values) / len(values), low, high, len(kept), n_sent,
-                          len(dup), intensity))
+                          n_dup, intensity))
     return out
+
+
+def dated_groups(analyses: Iterable[Analysis], by: str
+                 ) -> Iterator[tuple[str, list[Analysis], int]]:
+    """The dated analyses period by period, oldest first, reprints left out: (period, kept
+    analyses, number of reprints). Undated analyses are skipped."""
+    dated = sorted((a for a in analyses if a.document.date), key=lambda a: a.document.date)
+    by_period: dict[str, list[Analysis]] = {}
+    for a in dated:
+        by_period.setdefault(period_of(a.document.date, by), []).append(a)
+    for period in sorted(by_period):
+        group = by_period[period]
+        sets = [shingles(a.document.text, 5) for a in group]
+        dup = {j for _, j, _ in similar_pairs(sets, DUPLICATE_JACCARD)}
+        yield period, [a for i, a in enumerate(group) if i not in dup], len(dup)

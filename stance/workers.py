@@ -155,11 +155,14 @@ def _analyze_items(items: Iterable[Any], model_path: str | None) -> list["Analys
 
 
 def summary(analysis: "Analysis") -> dict[str, Any]:
+    from .dyads import document_dyads
+
     """A flat per-document record with unrounded tension: what :func:`tension_by_period` sums."""
     d = analysis.document
     return {"document": d.path or d.name, "path": d.path, "date": d.date, "headline": d.headline,
             "lang": d.lang, "tension": analysis.tension, "intensity": analysis.intensity,
-            "counts": dict(analysis.counts), "n_sentences": len(analysis.sentences)}
+            "counts": dict(analysis.counts), "n_sentences": len(analysis.sentences),
+            "dyads": {k: list(v) for k, v in document_dyads(analysis).items()}}
 
 
 def analyze_records(items: Iterable[Any], model_path: str | None, record: str) -> list[dict]:

@@ -55,7 +55,8 @@ def test_classify_args_and_stdin():
     r = run("classify", "--format", "jsonl", stdin="Le ministre a salué l'accord.\n\nSecond.\n")
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     assert len(lines) == 2 and set(lines[0]["probabilities"]) == set(LABELS)
-    assert list(lines[0]) == ["text", "label", "confidence", "tension", "probabilities"]
+    assert list(lines[0]) == ["text", "label", "confidence", "tension", "probabilities",
+                              "source", "source_code", "target", "target_code"]
 
 
 def test_progress_bar_on_a_terminal_or_when_asked(capsys, monkeypatch):
