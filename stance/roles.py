@@ -172,7 +172,8 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
     targets = [k for k in range(len(spans)) if k == target or
                (k not in sources and probs[k][1] >= th["also"])]
     sources = _coordinated(toks, spans, sources, exclude=target)
-    targets = _coordinated(toks, spans, targets, exclude=source)
+    targets = [k for k in _coordinated(toks, spans, targets, exclude=source)
+               if k == target or k not in sources]
     pair = _mutual_pair(toks, spans)
     if pair is not None:
         source, target = pair

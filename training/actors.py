@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -120,9 +119,11 @@ def tune(examples: list[dict], data: dict) -> dict:
 
 def realdev() -> list[dict] | None:
     """realdev's actor annotations joined to its sentences, or None when absent."""
-    base = Path(os.environ.get("STANCE_REALDEV", ROOT.parent / "shared" / "realdev"))
-    if not (base / "actors.jsonl").exists():
+    from training.settings import realdev_path
+    found = realdev_path(required=False)
+    if found is None or not (found.parent / "actors.jsonl").exists():
         return None
+    base = found.parent
     sents = {r["id"]: r for r in map(json.loads, (base / "sentences.jsonl").open(encoding="utf-8"))}
     out = []
     for a in map(json.loads, (base / "actors.jsonl").open(encoding="utf-8")):
