@@ -105,10 +105,13 @@ def test_text_without_words_is_neutral_and_certain(text):
     assert p.label == "neutral" and p.confidence == 1.0
 
 
-def test_unknown_language_gets_low_confidence():
-    for text in ["戦争と平和についての記事です", "Пример текста на русском языке без смысла"]:
-        p = stance.classify(text)
-        assert p.label == "neutral" and p.confidence <= 0.5
+@pytest.mark.parametrize("text", ["戦争と平和についての記事です", "Пример текста на русском языке без смысла",
+                                  "한국어 문장입니다", "Ελληνικά κείμενο εδώ"])
+def test_words_of_an_unseen_script_get_uniform_probabilities(text):
+    """The README's 'don't know': neutral by the tie rule, every label at 0.2."""
+    for p in (stance.classify(text), stance.classify_many([text])[0]):
+        assert p.label == "neutral" and p.confidence == pytest.approx(0.2, abs=1e-12)
+        assert list(p.probabilities.values()) == pytest.approx([0.2] * 5, abs=1e-12)
 
 
 def test_batches_over_one_block_equal_text_by_text(texts):

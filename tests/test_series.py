@@ -7,7 +7,7 @@ import pytest
 
 import stance
 from stance.analysis import analyze_many
-from stance.series import _bootstrap, period_of
+from stance.series import DOCUMENTS_ONLY_FROM, _bootstrap, period_of
 
 
 def _doc(month, text):
@@ -56,6 +56,7 @@ def _dated_docs(n, month=1):
 def test_bootstrap_from_30_documents_resamples_documents_only():
     """From 30 documents a period's interval resamples whole documents: how a document's
     sentences spread around its mean no longer matters (below 30, it still does)."""
+    assert DOCUMENTS_ONLY_FROM == 30
     spread = [[m - 2.0, m + 2.0] for m in (1.0, 2.0, -1.0)] * 10  # 30 documents
     flat = [[m, m] for m in (1.0, 2.0, -1.0)] * 10                 # the same document means
     assert _bootstrap(spread, 1000, 0) == _bootstrap(flat, 1000, 0)
