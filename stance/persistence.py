@@ -4,8 +4,9 @@ checked.
 The arrays are saved in an ``.npz`` file loaded with ``allow_pickle=False``: loading runs no
 code from the file and gives the same answers whatever scikit-learn release is installed (none
 is needed). The model card travels inside the file, with a SHA-256 of the arrays that loading
-verifies; a readable copy of it is written beside the model (``.card.json``). Writes go
-through a temporary file and a rename, so an interrupted save never leaves a half file.
+verifies; a readable copy of it is written beside the model (``.card.json``). Both files are
+written to temporary files first and renamed only when both are on disk, so an interrupted
+save leaves the previous pair whole. The same model always gives the same bytes.
 """
 from __future__ import annotations
 
@@ -48,23 +49,28 @@ def arrays_digest(arrays: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename: never a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def atomic_write(files: Mapping[Path, bytes]) -> None:
+    """Write every ``path: data`` of ``files`` through temporary files that are renamed only
+    once all of them are flushed to disk: an interruption leaves the previous files whole."""
+    tmps: dict[Path, str] = {}
     try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmps[path] = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            os.chmod(tmps[path], 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for path, tmp in list(tmps.items()):
+            os.replace(tmp, path)
+            del tmps[path]
+    finally:
+        for tmp in tmps.values():  # not renamed: interrupted
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
 
 
 def save_model(arrays: Mapping[str, np.ndarray], card: Mapping[str, object],
@@ -76,9 +82,9 @@ def save_model(arrays: Mapping[str, np.ndarray], card: Mapping[str, object],
     full = dict(card, format_version=FORMAT_VERSION, arrays_sha256=arrays_digest(arrays))
     arrays["card"] = np.frombuffer(json.dumps(full, sort_keys=True).encode(), dtype=np.uint8)
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
-    atomic_write(path, buf.getvalue())
-    atomic_write(card_path(path), (json.dumps(full, indent=2, sort_keys=True) + "\n").encode())
+    np.savez_compressed(buf, **arrays)  # zip entries without time stamps: same arrays, same bytes
+    atomic_write({path: buf.getvalue(),
+                  card_path(path): (json.dumps(full, indent=2, sort_keys=True) + "\n").encode()})
     return full
 
 

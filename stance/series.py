@@ -23,6 +23,9 @@ DUPLICATE_JACCARD = 0.8
 """Two documents are the same story reprinted when the Jaccard similarity of their word
 5-gram sets is at least this; a series counts such a story once."""
 
+DOCUMENTS_ONLY_FROM = 30
+"""From this many documents in a period, the bootstrap resamples documents only (single-stage)."""
+
 
 @dataclass(frozen=True)
 class Period:
@@ -54,9 +57,10 @@ def period_of(date: str, by: str) -> str:
 
 
 def _bootstrap(docs: list[list[float]], n_boot: int, seed: int) -> tuple[float, float]:
-    """95 % percentile interval of the mean document tension, by a two-stage cluster bootstrap:
-    resample documents, then sentences within each (fixed seed: reproducible). With many
-    documents the between-document spread dominates, so only documents are resampled."""
+    """95 % percentile interval of the mean document tension (fixed seed: reproducible). Below
+    :data:`DOCUMENTS_ONLY_FROM` documents, a two-stage cluster bootstrap: resample documents,
+    then sentences within each; from there on the between-document spread dominates and the
+    bootstrap is single-stage: documents only."""
     import numpy as np
 
     docs = [d for d in docs if d]
@@ -64,7 +68,7 @@ def _bootstrap(docs: list[list[float]], n_boot: int, seed: int) -> tuple[float, 
         return math.nan, math.nan
     rng = np.random.default_rng(seed)
     k = len(docs)
-    if k >= 30:
+    if k >= DOCUMENTS_ONLY_FROM:
         means = np.array([sum(d) / len(d) for d in docs])
         boot = means[rng.integers(0, k, size=(n_boot, k))].mean(axis=1)
     else:
@@ -89,7 +93,8 @@ def tension_series(documents: Iterable[Document | Analysis | str | os.PathLike],
     """Tension per period over dated documents, oldest first.
 
     A period's tension is the mean of its documents' tensions; its 95 % interval comes from a
-    two-stage bootstrap (documents, then sentences within them). Near-duplicate documents
+    bootstrap of documents, and of the sentences within them when the period has fewer than
+    :data:`DOCUMENTS_ONLY_FROM` documents (see :func:`_bootstrap`). Near-duplicate documents
     (the same wire story reprinted, see :data:`DUPLICATE_JACCARD`) count once; undated
     documents are left out with a warning.
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import stance
 from stance import LABELS, TENSION_WEIGHTS
-from stance.analysis import sentence_record, sentence_tension
+from stance.analysis import analyze_many, sentence_record, sentence_tension
 
 from .conftest import SEED_DOC
 
@@ -54,6 +54,16 @@ def test_one_sentence_record_for_every_output():
     assert list(exact) == ["text", "label", "confidence", "tension", "probabilities"]
     assert exact["label"] == s.label and exact["tension"] == pytest.approx(s.tension, abs=1e-12)
     assert exact["probabilities"] == pytest.approx(dict(s.probabilities), abs=1e-12)
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n", " date 2024-03\n\n"])
+def test_empty_document_has_no_sentence_and_no_tension(text):
+    a = stance.analyze(text)
+    assert a.sentences == () and a.tension == 0.0 and a.intensity == 0.0
+    assert a.counts == dict.fromkeys(LABELS, 0)
+    d = a.to_dict()
+    assert d["sentences"] == [] and d["tension"] == 0.0
+    assert analyze_many([text, SEED_DOC])[1] == stance.analyze(SEED_DOC)
 
 
 def test_tension_does_not_grow_with_length():

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +84,27 @@ def test_series_command(tmp_path):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[1].startswith("2024-01") and lines[2].startswith("2024-02")
+
+
+def _strict_json(line):
+    """json.loads that refuses NaN and Infinity, which are not JSON."""
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_series_jsonl(capsys):
+    folder = SEED_DOC.parent / "series"
+    assert main(["series", "--format", "jsonl", str(folder)]) == 0
+    rows = [_strict_json(line) for line in capsys.readouterr().out.splitlines()]
+    import stance
+    from stance.documents import expand_paths
+    expected = stance.tension_series([stance.read_document(Path(p)) for p in expand_paths([folder])])
+    assert [r["period"] for r in rows] == [p.period for p in expected] and len(rows) == 7
+    for row, period in zip(rows, expected):
+        assert row == dataclasses.asdict(period)
+        assert row["low"] <= row["tension"] <= row["high"]
+    assert sum(r["documents"] + r["duplicates"] for r in rows) == 14
 
 
 def test_exit_codes_and_one_line_errors(tmp_path):

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 import zipfile
 
 import numpy as np
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance import LABELS, ModelError
+from stance.model import Model
 from stance.persistence import load_model
 
 TRICKY = [
@@ -58,10 +61,16 @@ def test_save_load_roundtrip(fitted, tmp_path, texts):
 
 
 def test_save_is_deterministic(fitted, tmp_path):
+    """Saving a model twice, or saving the model a file loads, writes the same bytes: model
+    file and card alike."""
     _, model = fitted
     a = model.save(tmp_path / "a.npz")
+    time.sleep(1.1)  # a time stamp in the files would now differ
     b = model.save(tmp_path / "b.npz")
-    assert load_model(a).card["arrays_sha256"] == load_model(b).card["arrays_sha256"]
+    c = load_model(a).save(tmp_path / "c.npz")
+    assert a.read_bytes() == b.read_bytes() == c.read_bytes()
+    cards = [(tmp_path / f"{x}.card.json").read_bytes() for x in "abc"]
+    assert cards[0] == cards[1] == cards[2]
 
 
 @pytest.fixture()
@@ -157,20 +166,51 @@ def test_zip_without_card_is_refused(tmp_path):
         load_model(path)
 
 
-def test_interrupted_save_keeps_previous_model(saved, fitted, monkeypatch):
-    before = saved.read_bytes()
-    import stance.persistence as m
+def _other_model(fitted):
+    """The fitted model with one coefficient changed: what a new training run would save."""
+    arrays = dict(fitted[1]._arrays)
+    arrays["coef"] = arrays["coef"] + 1e-3
+    return Model(arrays, fitted[1].card)
 
-    def boom(fh, **arrays):
+
+def _files(path):
+    return path.read_bytes(), path.with_name(path.stem + ".card.json").read_bytes()
+
+
+def test_interrupted_save_keeps_previous_model(saved, fitted, monkeypatch):
+    before = _files(saved)
+
+    def boom(fh, *args, **kwargs):
         fh.write(b"partial")
         raise KeyboardInterrupt
-    monkeypatch.setattr(m.np, "savez_compressed", boom)
+    monkeypatch.setattr(np.lib.format, "write_array", boom)
     with pytest.raises(KeyboardInterrupt):
-        fitted[1].save(saved)
-    assert saved.read_bytes() == before
+        _other_model(fitted).save(saved)
+    assert _files(saved) == before
     assert not [p for p in saved.parent.iterdir() if p.name.endswith(".tmp")]
     shutil.copy(saved, saved.with_name("copy.npz"))
     load_model(saved.with_name("copy.npz"))
+
+
+@pytest.mark.parametrize("failing_write", [1, 2])
+def test_save_interrupted_on_either_file_keeps_both(saved, fitted, monkeypatch, failing_write):
+    """The model and its card are replaced together or not at all: an interruption while the
+    first or the second file is flushed leaves the previous pair, which still loads."""
+    before = _files(saved)
+    real_fsync, calls = os.fsync, []
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == failing_write:
+            raise KeyboardInterrupt
+        real_fsync(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(KeyboardInterrupt):
+        _other_model(fitted).save(saved)
+    monkeypatch.undo()
+    assert _files(saved) == before
+    assert not [p for p in saved.parent.iterdir() if p.name.endswith(".tmp")]
+    assert load_model(saved).card["arrays_sha256"] == fitted[1].card["arrays_sha256"]
 
 
 def test_explain_names_ngrams_of_the_text(fitted):
