@@ -103,6 +103,8 @@ class Gazetteer:
         for key in self.entries_:
             lengths.setdefault(key[0], set()).add(len(key))
         self.starts_ = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        # tokens worth a look: first words of forms, pronouns, speakers (capitalised words too)
+        self.hot_ = frozenset(self.starts_) | _PRONOUNS | _SPEAKERS
 
     def match(self, toks: list[Token], i: int) -> tuple[int, str, str] | None:
         """The longest form starting at token ``i``: (number of tokens, code, kind), or None."""
@@ -222,8 +224,12 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
     toks = tokens(text) if toks is None else toks
     gaz = gazetteer()
     spans: list[tuple[int, int, str | None, str]] = []  # token range, code, kind
+    hot = gaz.hot_
     i = 0
-    while i < len(toks):
+    for start in [k for k, t in enumerate(toks) if t.key in hot or t.raw[0].isupper()]:
+        if start < i:
+            continue
+        i = start
         hit = gaz.match(toks, i)
         if hit:
             n, code, kind = hit
@@ -261,8 +267,6 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
             if not _heads_actor(toks, j, gaz):
                 spans.append(_grow(toks, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
             i = j
-        else:
-            i += 1
     return [Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start, toks[hi - 1].end,
                     code, kind) for lo, hi, code, kind in spans]
 
