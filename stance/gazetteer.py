@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from itertools import accumulate, repeat
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple
@@ -19,8 +20,8 @@ from .errors import ModelError
 
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
 
-_TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s]")
-_HYPHENS = frozenset("-‑–")
+_TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s\-‑–]")
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,40 @@ def _fold(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """Tokens with their offsets: words, elided articles ("l'", "d'") and single punctuation
-    marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same."""
-    out = []
-    folded, new = _FOLDED.get, tuple.__new__
-    for m in _TOKEN.finditer(text):
-        raw = m.group()
-        if raw in _HYPHENS:
-            continue
-        start, end = m.span()
-        out.append(new(Token, (start, end, raw, folded(raw) or _fold(raw))))
-    return out
+    marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same.
+
+    Built by whole-text operations (one split of the text, one of its folded copy, running
+    sums of the pieces' lengths): the per-token work stays in C."""
+    if not unicodedata.is_normalized("NFC", text):
+        return _tokens_one_by_one(text)
+    pieces = _SPLIT.split(text)
+    raws = pieces[1::2]
+    keys = _SPLIT.split(text.translate(_TABLE))[1::2]
+    if len(keys) != len(raws):
+        keys = [_fold(r) for r in raws]
+    bounds = list(accumulate(map(len, pieces)))
+    return list(map(tuple.__new__, repeat(Token), zip(bounds[0::2], bounds[1::2], raws, keys)))
+
+
+def _tokens_one_by_one(text: str) -> list[Token]:
+    """:func:`tokens` for text that is not in NFC (decomposed accents): token by token."""
+    return [Token(m.start(), m.end(), m.group(), _fold(m.group())) for m in _TOKEN.finditer(text)]
+
+
+class _FoldTable(dict):
+    """``str.translate`` table folding one character at a time (case, accents, apostrophes),
+    filled as characters are met; a character whose folded form is not one character long
+    stays as it is, so that the folded text keeps every offset."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold(chr(code))
+        value = folded if len(folded) == 1 else chr(code).lower() if len(chr(code).lower()) == 1 \
+            else chr(code)
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
 
 
 def _is_acronym(form: str) -> bool:
