@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 __all__ = [
     "LABELS", "GOLDSTEIN", "TENSION_WEIGHTS", "classify", "classify_many", "explain",
     "default_model", "load_model", "Prediction", "Model", "StanceClassifier",
-    "read_document", "split_sentences", "analyze", "tension_series", "load_annotations",
+    "read_document", "split_sentences", "analyze", "tension_series", "load_annotations", "report",
     "StanceError", "ModelError", "DocumentError", "AnnotationError", "__version__",
 ]
 
@@ -36,6 +36,7 @@ _LAZY = {  # public name -> module that defines it, imported on first access
     "split_sentences": "sentences", "Sentence": "sentences",
     "analyze": "tension", "tension_series": "tension", "Analysis": "tension",
     "load_annotations": "corpus",
+    "report": "reporting",
 }
 
 _model: "Model | None" = None

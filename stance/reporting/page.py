@@ -1,0 +1,268 @@
+"""The report page: the sections above the documents (the findings in words, what was read and
+by which model, label counts, the timeline, the sharpest statements, the pairs), filled into
+the package's HTML template with its CSS and script inlined, so the page is one offline file.
+"""
+from __future__ import annotations
+
+from html import escape
+from importlib.resources import files
+from string import Template
+from typing import Any, Sequence
+
+from ..labels import LABELS, TENSION_WEIGHTS
+from .articles import LOW_CONFIDENCE, TAGS, documents_html
+from .charts import period_axis, timeline_svg, y_range
+from .content import Content, ModelSummary, Point, actors_of
+
+PALETTE = {"accusation": "#E69F00", "denial": "#CC79A7", "warning": "#D55E00",
+           "conciliation": "#0072B2", "neutral": "#8C8C8C"}
+"""Okabe-Ito colours, told apart with every common colour-vision deficiency."""
+
+INK = {"accusation": "#000", "denial": "#000", "warning": "#000", "conciliation": "#fff",
+       "neutral": "#000"}
+"""Text colour on each label's colour (contrast at least 4.5:1)."""
+
+MEANING = {"accusation": "blames, accuses, condemns or denounces another actor",
+           "denial": "rejects an accusation or a claim about itself",
+           "warning": "threatens, warns of consequences, sets an ultimatum or a red line",
+           "conciliation": "proposes or welcomes talks, a deal, de-escalation; calls for calm",
+           "neutral": "none of these: facts, background, figures, schedules"}
+"""What each label means, as the legend says it."""
+
+
+def _asset(name: str) -> str:
+    return (files(__package__) / "templates" / name).read_text(encoding="utf-8")
+
+
+def label_css() -> str:
+    """CSS variables and tags of the labels, generated from :data:`PALETTE` and the tags."""
+    rules = [":root{" + "".join(f"--{k}:{v};--{k}-ink:{INK[k]};" for k, v in PALETTE.items()) + "}"]
+    for label in LABELS:
+        tag = "" if label == "neutral" else TAGS[label]  # neutral is the untagged, uncoloured text
+        rules.append(f'.{label}{{--c:var(--{label});--ink:var(--{label}-ink)}}'
+                     f'.s.{label}::before{{content:{f"{tag!r}" if tag else "none"}}}'
+                     f'.s.{label}.lo::before{{content:"{tag}?"}}'
+                     f"#doclist[data-only={label}] .s:not(.{label}){{background:none;box-shadow:none;color:#8a8a8a}}")
+    return "".join(rules)
+
+
+def scale() -> str:
+    """The tension of each label in words: ``warning +6, accusation +2, …``, most hostile first."""
+    weights = sorted(TENSION_WEIGHTS.items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{label} {w:+g}" if w else f"{label} 0" for label, w in weights)
+
+
+def chip(label: str, text: str | None = None) -> str:
+    """A label's tag on its colour: what the page uses wherever it names a label."""
+    return f'<span class="chip {label}">{escape(text or TAGS[label])}</span>'
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{round(100 * part / whole)} %" if whole else "0 %"
+
+
+# ------------------------------------------------------------------------------ findings
+def _change(first: Point, last: Point) -> str:
+    direction = "rose" if last.tension > first.tension else "fell"
+    overlap = first.low <= last.high and last.low <= first.high
+    verdict = ("their 95 % intervals overlap, so the change may be chance" if overlap
+               else "their 95 % intervals do not overlap")
+    return (f"From {first.period} to {last.period} tension {direction} from {first.tension:+.2f} to "
+            f"{last.tension:+.2f}; {verdict}.")
+
+
+def findings(content: Content) -> list[str]:
+    """The page's main findings, in plain sentences computed from the numbers below them."""
+    docs = [a for a in content.analyses if a.sentences]
+    if not docs:
+        return ["No document with a sentence to read."]
+    out = []
+    series = [p for p in content.series if p.sentences]
+    if len(series) >= 2:
+        top = max(series, key=lambda p: p.tension)
+        bottom = min(series, key=lambda p: p.tension)
+        out.append(f"Tension was highest in {top.period} ({top.tension:+.2f}) and lowest in "
+                   f"{bottom.period} ({bottom.tension:+.2f}).")
+        out.append(_change(series[0], series[-1]))
+    counts = {label: sum(a.counts.get(label, 0) for a in docs) for label in LABELS}
+    n = sum(counts.values())
+    commonest = max(LABELS[:4], key=lambda label: counts[label])
+    if counts[commonest]:
+        out.append(f"The commonest act is {commonest} ({_pct(counts[commonest], n)} of sentences); "
+                   f"{_pct(n - counts['neutral'], n)} of sentences carry a stance.")
+    hot = max(docs, key=lambda a: a.tension)
+    out.append(f"Most hostile document: “{escape(hot.document.headline or hot.document.name)}” "
+               f"({escape(hot.document.date or 'undated')}, tension {hot.tension:+.2f}).")
+    dups = sum(p.duplicates for p in content.series)
+    if dups:
+        out.append(f"{dups} reprint{'s' * (dups != 1)} of a story already counted "
+                   f"{'were' if dups != 1 else 'was'} counted once in the timeline.")
+    return out
+
+
+def model_text(model: ModelSummary) -> str:
+    """What labelled the sentences and how often it is right, said plainly from its card."""
+    trained = f", trained on {model.trained_sentences:,} sentences" if model.trained_sentences else ""
+    text = f"Sentences were labelled by the {escape(model.source)}{trained} (data {escape(model.data_sha256)})."
+    real = model.measured("real news")
+    if real is None:
+        return text + (" Its card gives no accuracy on real news: check every label you use "
+                       "against the sentence.")
+    langs = ", ".join(f"{'French' if k == 'fr' else 'English' if k == 'en' else k} {v:.2f}"
+                      for k, v in real.by_lang.items())
+    right = f"gets {real.accuracy:.0%} of them right, " if real.accuracy is not None else ""
+    text += (f" On {real.n} real news sentences its card says it {right}macro-F1 "
+             f"{real.macro_f1:.2f}{f' ({langs})' if langs else ''}, where 1 would be perfect.")
+    held = model.measured("held-out conflicts")
+    if held is not None:
+        text += f" On conflicts it never saw: macro-F1 {held.macro_f1:.2f}."
+    return text + (" A label points to a sentence worth reading; it is not a finding on its own. "
+                   "Paler sentences with a “?” are those the model is unsure of "
+                   f"(confidence under {LOW_CONFIDENCE:.0%}).")
+
+
+# ------------------------------------------------------------------------------ sections
+def _figures(content: Content) -> str:
+    docs = [a for a in content.analyses if a.sentences]
+    langs: dict[str, int] = {}
+    for a in docs:
+        langs[a.document.lang] = langs.get(a.document.lang, 0) + 1
+    dates = sorted(a.document.date for a in docs if a.document.date)
+    undated = len(docs) - len(dates)
+    span = "none dated" if not dates else dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
+    cells = [("documents", f"{len(docs):,}"), ("sentences", f"{sum(len(a.sentences) for a in docs):,}"),
+             ("languages", " · ".join(f"{k} {v}" for k, v in sorted(langs.items())) or "–"),
+             ("dates", span + (f" ({undated} undated)" if undated and dates else "")),
+             ("skipped", str(len(content.skipped)))]
+    return '<dl class="figures">' + "".join(f"<div><dt>{k}</dt><dd>{escape(v)}</dd></div>"
+                                            for k, v in cells) + "</dl>"
+
+
+def _skipped(content: Content) -> str:
+    if not content.skipped:
+        return "<p>Every source was read.</p>"
+    items = "".join(f'<li><span class="file">{escape(s.source)}</span>: {escape(s.reason)}</li>'
+                    for s in content.skipped)
+    return f"<p>Left out of the documents below:</p><ul class=\"skipped\">{items}</ul>"
+
+
+def _labels(content: Content) -> str:
+    counts = {label: sum(a.counts.get(label, 0) for a in content.analyses) for label in LABELS}
+    n = sum(counts.values())
+    rows = "".join(
+        f"<tr><th scope=\"row\">{chip(label)} {label}</th><td class=\"num\">{counts[label]:,}</td>"
+        f"<td class=\"num\">{_pct(counts[label], n)}</td><td class=\"bar\"><span class=\"{label}\" "
+        f'style="width:{100 * counts[label] / (n or 1):.1f}%"></span></td><td>{MEANING[label]}</td></tr>'
+        for label in LABELS)
+    return ('<section id="labels"><h2>Acts, sentence by sentence</h2><table class="labels">'
+            '<thead><tr><th scope="col">label</th><th scope="col">sentences</th><th scope="col">share</th>'
+            f'<th scope="col"><span class="sr">bar</span></th><th scope="col">an actor …</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></section>")
+
+
+def series_table(points: Sequence[Point]) -> str:
+    """The timeline's numbers as ``stance series`` prints them, for reading and copying."""
+    rows = "".join(f"<tr><th scope=\"row\">{escape(p.period)}</th><td>{p.tension:+.2f}</td><td>{p.low:+.2f}</td>"
+                   f"<td>{p.high:+.2f}</td><td>{p.documents}</td><td>{p.duplicates}</td><td>{p.sentences}</td></tr>"
+                   for p in points)
+    return ('<table class="series"><thead><tr><th scope="col">period</th><th scope="col">tension</th>'
+            '<th scope="col">95% low</th><th scope="col">95% high</th><th scope="col">docs</th>'
+            f'<th scope="col">reprints</th><th scope="col">sentences</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
+def _timeline(content: Content) -> str:
+    head = f'<section id="timeline"><h2>Tension over time, by {content.by}</h2>'
+    if not content.series:
+        return head + ("<p>No dated document, so no timeline: a document is dated by a first line "
+                       "<code> date YYYY-MM headline</code>.</p></section>")
+    axis = period_axis([p.period for p in content.series], content.by)
+    chart = timeline_svg(content.series, axis, f"Mean document tension by {content.by}")
+    return (head + f"<figure>{chart}<figcaption>Each dot is the mean tension of the {content.by}’s "
+            "documents (a reprinted story counts once); the grey band is its 95 % bootstrap interval; "
+            f"the bars below count the documents. Above zero is hostile, below conciliatory ({scale()}). "
+            "Undated documents are not in it. The numbers "
+            f"are those of <code>stance series --by {content.by}</code>:</figcaption></figure>"
+            f"<details class=\"numbers\"><summary>The numbers</summary>{series_table(content.series)}"
+            "</details></section>")
+
+
+def _statement(index: int, analysis: Any, sentence: Any) -> str:
+    doc = analysis.document
+    return (f"<li>{chip(sentence.label)} <q>{escape(sentence.text)}</q> "
+            f'<a href="#d{index}">{escape(doc.headline or doc.name)}</a>'
+            f' <span class="meta">{escape(doc.date or "undated")} · tension {sentence.tension:+.2f}</span></li>')
+
+
+def _statements(content: Content, top: int = 5) -> str:
+    seen: set[str] = set()
+    found = []
+    for i, a in enumerate(content.analyses):
+        for s in a.sentences:
+            if s.text not in seen and s.confidence >= LOW_CONFIDENCE:
+                seen.add(s.text)
+                found.append((s.tension, i, a, s))
+    hostile = sorted((f for f in found if f[3].label in ("warning", "accusation", "denial")),
+                     key=lambda f: (-f[0], f[1]))[:top]
+    calm = sorted((f for f in found if f[3].label == "conciliation"), key=lambda f: (f[0], f[1]))[:top]
+    if not hostile and not calm:
+        return ""
+    lists = "".join(f"<h3>{title}</h3><ol class=\"quotes\">{''.join(_statement(i, a, s) for _, i, a, s in chosen)}</ol>"
+                    for title, chosen in (("Most hostile", hostile), ("Most conciliatory", calm)) if chosen)
+    return ('<section id="statements"><h2>Sharpest statements</h2><p class="note">Sentences the model '
+            f"is sure of (confidence {LOW_CONFIDENCE:.0%} or more), strongest first.</p>{lists}</section>")
+
+
+def _pairs(content: Content) -> str:
+    head = '<section id="pairs"><h2>Who → whom</h2>'
+    if not content.pairs:
+        return head + f'<p class="note">{escape(content.pairs_note)}</p></section>'
+    axis = period_axis([p.period for p in content.series], content.by)
+    bounds = y_range([p for s in content.pairs for p in s.points])
+    panels = "".join(
+        f'<figure class="panel"><figcaption><b>{escape(s.name)}</b> {s.sentences} sentences, '
+        f"{s.documents} documents</figcaption>"
+        f"{timeline_svg(s.points, axis, f'Tension of {s.name} by {content.by}', width=300, height=150, bounds=bounds, compact=True)}"
+        "</figure>" for s in content.pairs)
+    return head + f'<p class="note">{escape(content.pairs_note)}</p><div class="panels">{panels}</div></section>'
+
+
+def _legend() -> str:
+    items = "".join(f"<li>{chip(label)} {label}: {MEANING[label]}</li>" for label in LABELS[:4])
+    return (f'<ul class="legend">{items}<li><span class="chip plain">no tag</span> neutral; '
+            f'<span class="s accusation lo">a paler sentence</span> with “?”: the model is unsure</li></ul>')
+
+
+def _controls(content: Content) -> str:
+    actors = sorted({a for d in content.analyses for s in d.sentences for a in actors_of(s)})
+    options = "".join(f'<option value="{escape(a)}">{escape(a)}</option>' for a in actors)
+    actor = (f'<label>actor <select id="f-actor"><option value="">any</option>{options}</select></label>'
+             if actors else "")
+    labels = "".join(f'<option value="{label}">{label}</option>' for label in LABELS)
+    return ('<form class="controls" id="controls" hidden role="search" onsubmit="return false">'
+            '<label>sort <select id="f-sort"><option value="order">as read</option>'
+            '<option value="date-">newest first</option><option value="date+">oldest first</option>'
+            '<option value="tension-">most hostile first</option><option value="tension+">most '
+            f'conciliatory first</option></select></label><label>label <select id="f-label"><option value="">'
+            f'any</option>{labels}</select></label>{actor}<label>find <input id="f-text" type="search" '
+            'size="18"></label><output id="f-count" aria-live="polite"></output></form>')
+
+
+def render(content: Content, model: Any, *, version: str, generated: str, max_bytes: int,
+           top_words: int = 4) -> str:
+    """The whole page as one string, within ``max_bytes`` (document texts fold beyond it)."""
+    said = findings(content)
+    fields = {"title": escape(content.title), "version": escape(version), "generated": escape(generated),
+              "css": label_css() + _asset("report.css"), "js": _asset("report.js"),
+              "lede": said[0], "figures": _figures(content),
+              "findings": "".join(f"<li>{f}</li>" for f in said[1:]),
+              "model": model_text(content.model), "skipped": _skipped(content),
+              "sections": _labels(content) + _timeline(content) + _statements(content) + _pairs(content),
+              "legend": _legend(), "scale": scale(), "controls": _controls(content), "folded": ""}
+    template = Template(_asset("page.html"))
+    base = len(template.substitute(fields, documents="").encode())
+    docs, folded = documents_html(content.analyses, model, max_bytes - base - 400, max_bytes, top_words)
+    if folded:
+        fields["folded"] = (f'<p class="note">{folded} document(s) show their header only: the page '
+                            f"keeps under {max_bytes / 1e6:.1f} MB. The documents that carry most "
+                            "stance are given in full.</p>")
+    return template.substitute(fields, documents=docs)
