@@ -1,0 +1,355 @@
+"""The HTML report, parsed with the standard library's HTML parser (never string-matched): every
+sentence once with its label, the timeline's points equal to ``tension_series``, nothing fetched
+from outside the file, a well-formed page for every kind of input, the size limit, the CLI."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import stance
+from stance import LABELS
+from stance.cli import main
+from stance.reporting import build_report
+from stance.reporting.content import describe_model
+from stance.reporting.page import model_text
+
+from .conftest import ROOT, SEED_DOC
+
+SERIES = ROOT / "seeds" / "documents" / "series"
+STORIES = ROOT / "seeds" / "documents" / "stories"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+URL_ATTRS = {"src", "href", "action", "formaction", "poster", "data", "xlink:href", "srcset"}
+
+
+class Page(HTMLParser):
+    """What a test needs of a report page: its structure problems, URLs, ids, the sentences of
+    the documents section with their labels, the articles, the timeline's points, and the text
+    of a few elements (skipped sources, pair panels' captions, points' titles, the CSS)."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, set[str]]] = []
+        self.problems: list[str] = []
+        self.urls: list[tuple[str, str, str]] = []
+        self.ids: Counter = Counter()
+        self.tags: Counter = Counter()
+        self.articles: list[dict] = []
+        self.sentences: list[dict] = []  # doc id, label classes, attributes, text
+        self.points: list[dict] = []
+        self.texts: dict[str, list[str]] = {}
+        self._doc: str | None = None
+        self._open_captures: list[tuple[str, int, list[str], dict]] = []
+        self.feed(html)
+        self.close()
+        if self.stack:
+            self.problems.append(f"unclosed at end: {[t for t, _ in self.stack]}")
+
+    def _capture_key(self, tag: str, classes: set[str]) -> str | None:
+        parent = self.stack[-1] if self.stack else ("", set())
+        if tag == "span" and "s" in classes and self._doc is not None:
+            return "sentence"
+        if tag == "li" and "skipped" in parent[1]:
+            return "skipped"
+        if tag == "figcaption" and "panel" in parent[1]:
+            return "panel"
+        if tag == "title" and parent[0] == "circle":
+            return "point"
+        return "style" if tag == "style" else None
+
+    def _open(self, tag: str, attrs: dict, void: bool) -> None:
+        self.tags[tag] += 1
+        for name, value in attrs.items():
+            if name in URL_ATTRS:
+                self.urls.append((tag, name, value or ""))
+        if "id" in attrs:
+            self.ids[attrs["id"]] += 1
+        classes = set((attrs.get("class") or "").split())
+        if tag == "article" and "doc" in classes:
+            self.articles.append(attrs)
+            self._doc = attrs["id"]
+        if tag == "circle" and "pt" in classes:
+            self.points.append(attrs)
+        key = self._capture_key(tag, classes)
+        if not void:
+            if key:
+                self._open_captures.append((key, len(self.stack), [], attrs))
+            self.stack.append((tag, classes))
+
+    def handle_starttag(self, tag, attrs):
+        self._open(tag, dict(attrs), tag in VOID)
+
+    def handle_startendtag(self, tag, attrs):
+        self._open(tag, dict(attrs), True)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        names = [t for t, _ in self.stack]
+        if not names or names[-1] != tag:
+            self.problems.append(f"</{tag}> closes {names[-1:] or 'nothing'}")
+            if tag not in names:
+                return
+            del self.stack[len(names) - 1 - names[::-1].index(tag):]
+        else:
+            self.stack.pop()
+        while self._open_captures and self._open_captures[-1][1] >= len(self.stack):
+            key, _, parts, attrs = self._open_captures.pop()
+            text = "".join(parts)
+            if key == "sentence":
+                labels = [c for c in attrs["class"].split() if c in LABELS]
+                self.sentences.append({"doc": self._doc, "labels": labels, "attrs": attrs, "text": text})
+            self.texts.setdefault(key, []).append(text)
+        if tag == "article":
+            self._doc = None
+
+    def handle_data(self, data):
+        for _, _, parts, _ in self._open_captures:
+            parts.append(data)
+
+
+def check_page(page: Page) -> None:
+    """A well-formed, self-contained page: balanced tags, unique ids, links to anchors that
+    exist, one inline script, nothing fetched from outside the file."""
+    assert page.problems == []
+    assert [i for i, n in page.ids.items() if n > 1] == []
+    for tag, name, value in page.urls:
+        assert value.startswith("#"), f"<{tag} {name}={value!r}> points outside the page"
+        assert value[1:] in page.ids, f"<{tag} {name}={value!r}> points to no element"
+    assert page.tags["script"] == 1 and page.tags["link"] == 0 and page.tags["img"] == 0
+    for css in page.texts.get("style", []):
+        assert "url(" not in css and "@import" not in css
+
+
+def sentences_of(analyses) -> list[tuple[str, str]]:
+    return [(s.text, s.label) for a in analyses for s in a.sentences]
+
+
+@pytest.fixture(scope="module")
+def series_analyses():
+    return [stance.analyze(p) for p in sorted(SERIES.glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def series_page(series_analyses):
+    return Page(build_report(series_analyses, generated="test"))
+
+
+def test_every_sentence_once_with_its_label(series_analyses, series_page):
+    check_page(series_page)
+    found = [(s["text"], s["labels"]) for s in series_page.sentences]
+    assert found == [(text, [label]) for text, label in sentences_of(series_analyses)]
+    assert len(series_page.articles) == len(series_analyses)
+
+
+def test_sentences_carry_their_details_and_are_focusable(series_analyses, series_page):
+    records = [s for a in series_analyses for s in a.sentences]
+    for record, sentence in zip(records, series_page.sentences, strict=True):
+        attrs = sentence["attrs"]
+        assert attrs["tabindex"] == "0"
+        lines = attrs["data-tip"].split("\n")
+        shown = dict(part.rsplit(" ", 1) for part in lines[0].split(" · "))
+        assert list(shown)[0] == record.label  # likeliest first
+        for label, pct in shown.items():
+            assert int(pct.rstrip("%")) == round(100 * record.probabilities[label])
+        assert lines[1] == f"tension {record.tension:+.2f} · confidence {record.confidence:.2f}"
+        assert ("lo" in attrs["class"].split()) == (record.confidence < 0.6)
+    with_words = [s for s in series_page.sentences if "\nwords: " in s["attrs"]["data-tip"]]
+    assert len(with_words) > len(records) / 2
+
+
+def test_articles_sort_and_filter_keys(series_analyses, series_page):
+    for a, art in zip(series_analyses, series_page.articles, strict=True):
+        assert art["data-date"] == a.document.date
+        assert float(art["data-tension"]) == a.tension
+        assert art["data-labels"].split() == [lab for lab in LABELS if a.counts[lab]]
+
+
+@pytest.mark.parametrize("by", ["month", "quarter"])
+def test_timeline_points_equal_tension_series(series_analyses, by):
+    page = Page(build_report(series_analyses, by=by, generated="test"))
+    expected = stance.tension_series(series_analyses, by=by)
+    got = [(p["data-period"], float(p["data-tension"]), float(p["data-low"]), float(p["data-high"]),
+            int(p["data-documents"]), int(p["data-duplicates"]), int(p["data-sentences"]))
+           for p in page.points]
+    assert got == [(p.period, p.tension, p.low, p.high, p.documents, p.duplicates, p.sentences)
+                   for p in expected]
+    assert all(t.startswith(p.period + ": tension ") for t, p in zip(page.texts["point"], expected, strict=True))
+
+
+def test_reprints_are_merged_in_the_timeline(series_page):
+    april = next(p for p in series_page.points if p["data-period"] == "2025-04")
+    assert april["data-duplicates"] == "1" and april["data-documents"] == "2"
+
+
+@pytest.mark.parametrize("case", ["one", "undated", "english", "empty", "binary"])
+def test_valid_page_for_each_kind_of_input(case, tmp_path):
+    dated_en = " date 2024-03 Talks stall\n\nKyiv accused Moscow of shelling the port. Moscow denied it."
+    items = {"one": [SEED_DOC],
+             "undated": ["Le ministre a menacé de riposter. Les pourparlers reprendront lundi."],
+             "english": [dated_en],
+             "empty": [tmp_path / "empty.txt"],
+             "binary": [tmp_path / "bin.txt", SEED_DOC]}[case]
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01binary")
+    analyses = [stance.analyze(i) for i in items if not str(i).endswith("bin.txt")]
+    page = Page(build_report(items, generated="test"))
+    check_page(page)
+    assert [(s["text"], s["labels"][0]) for s in page.sentences] == sentences_of(analyses)
+    dated = [a for a in analyses if a.document.date and a.sentences]
+    assert len(page.points) == len({a.document.date for a in dated})
+    skipped = page.texts.get("skipped", [])
+    if case == "empty":
+        assert len(skipped) == 1 and "empty.txt" in skipped[0] and "no sentence" in skipped[0]
+        assert page.articles == []
+    elif case == "binary":
+        assert len(skipped) == 1 and "bin.txt" in skipped[0] and "binary" in skipped[0]
+    else:
+        assert skipped == []
+    assert len(page.articles) == len([a for a in analyses if a.sentences])
+
+
+doc_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=160)
+tricky = st.sampled_from(["<script>alert(1)</script>", '" onmouseover="x()', "&amp; &lt;", "$title ${css}",
+                          "]]> <!--", "Moscou dément toute implication.", "\n\n", "« menace » !"])
+documents = st.lists(st.tuples(st.one_of(st.none(), st.integers(1, 12)),
+                               st.lists(st.one_of(doc_text, tricky), max_size=4)), min_size=1, max_size=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(documents)
+def test_any_text_gives_a_well_formed_page_with_every_sentence(docs):
+    items = [((f" date 2024-{m:02d} " if m else "") + " ".join(parts)).encode("utf-8") for m, parts in docs]
+    readable = [i for i in items if b"\x00" not in i[:8192]]  # NUL: read as binary, skipped
+    analyses = [stance.analyze(stance.read_document(i)) for i in readable]
+    page = Page(build_report(items, generated="test"))
+    check_page(page)
+    assert [(s["text"], s["labels"][0]) for s in page.sentences] == sentences_of(analyses)
+    unread = len(items) - len(readable) + sum(1 for a in analyses if not a.sentences)
+    assert len(page.texts.get("skipped", [])) == unread
+
+
+def _with_actors(analysis, pairs):
+    """The analysis as issue 12's records will give it: sentences with source/target fields."""
+    sentences = []
+    for i, s in enumerate(analysis.sentences):
+        fields = {f.name: getattr(s, f.name) for f in dataclasses.fields(s)}
+        src, tgt = pairs.get(i, (None, None))
+        sentences.append(types.SimpleNamespace(**fields, source=src and src.title(), source_code=src,
+                                               target=tgt and tgt.title(), target_code=tgt))
+    return dataclasses.replace(analysis, sentences=tuple(sentences))
+
+
+def test_actors_appear_in_details_filter_and_pairs(series_analyses):
+    tagged = [_with_actors(a, {1: ("KHM", "LAO")} if i % 2 else {1: ("LAO", "KHM"), 2: ("KHM", "LAO")})
+              for i, a in enumerate(series_analyses)]
+    page = Page(build_report(tagged, generated="test"))
+    check_page(page)
+    second = [s for s in page.sentences if s["doc"] == "d1"][1]
+    assert "\nwho: Khm (KHM) → Lao (LAO)" in second["attrs"]["data-tip"]
+    assert page.articles[0]["data-actors"] == "KHM|LAO" and page.ids["f-actor"] == 1
+
+    def acts(src):
+        return [(a, s) for a in tagged for s in a.sentences if s.source_code == src]
+    busiest, other = acts("KHM"), acts("LAO")
+    assert page.texts["panel"] == [f"KHM → LAO {len(busiest)} sentences, {len(busiest)} documents",
+                                   f"LAO → KHM {len(other)} sentences, {len(other)} documents"]
+    months = [len({a.document.date for a, _ in pair}) for pair in (busiest, other)]
+    assert len(page.points) == len(stance.tension_series(series_analyses)) + sum(months)
+
+
+def test_pairs_come_from_the_series_api_when_it_offers_dyads(series_analyses, monkeypatch):
+    real = stance.tension_series
+
+    def series_with_dyads(documents, by="month", dyads=False, **kw):
+        if not dyads:
+            return real(documents, by=by, **kw)
+        return [{"period": "2025-02", "dyad": "KHM-LAO", "tension": 1.25, "low": 0.5, "high": 2.0,
+                 "documents": 1, "sentences": 3}]
+
+    monkeypatch.setattr(stance, "tension_series", series_with_dyads)
+    tagged = [_with_actors(a, {0: ("KHM", "LAO")}) for a in series_analyses]
+    page = Page(build_report(tagged, generated="test"))
+    pair_points = page.points[len(real(series_analyses)):]
+    assert [(p["data-period"], float(p["data-tension"])) for p in pair_points] == [("2025-02", 1.25)]
+
+
+def test_no_actors_no_pairs_but_a_note(series_page):
+    assert "f-actor" not in series_page.ids
+    assert len(series_page.points) == 7
+
+
+def test_page_folds_texts_beyond_its_size_limit():
+    analyses = [stance.analyze(p) for p in sorted(STORIES.glob("*.txt"))[:24]]
+    full = build_report(analyses, generated="test", max_bytes=10_000_000)
+    assert len(Page(full).sentences) == sum(len(a.sentences) for a in analyses)
+    limit = int(len(full.encode()) * 0.6)
+    html = build_report(analyses, generated="test", max_bytes=limit)
+    page = Page(html)
+    check_page(page)
+    assert len(html.encode()) <= limit
+    shown = Counter(s["doc"] for s in page.sentences)
+    whole = [f"d{i}" for i, a in enumerate(analyses) if shown[f"d{i}"] == len(a.sentences)]
+    folded = [f"d{i}" for i, a in enumerate(analyses) if f"d{i}" not in whole]
+    assert whole and folded and len(page.articles) == len(analyses)
+    assert all(shown[d] <= 1 for d in folded)  # a folded document keeps its headline only
+    most = max(range(len(analyses)), key=lambda i: (analyses[i].intensity, abs(analyses[i].tension)))
+    assert f"d{most}" in whole
+
+
+def test_model_accuracy_stated_from_the_card():
+    text = model_text(describe_model(stance.default_model(), "shipped model"))
+    card = stance.default_model().card["metrics"]["realdev"]["all"]
+    assert f"On {card['n']} real news sentences" in text and f"macro-F1 {card['macro_f1']:.2f}" in text
+    bare = model_text(describe_model(types.SimpleNamespace(card={"note": "mine"}), "model mine.npz"))
+    assert "gives no accuracy on real news" in bare
+
+
+def test_cli_writes_the_page_and_lists_skipped_files(tmp_path, capsys):
+    (tmp_path / "docs").mkdir()
+    for p in sorted(SERIES.glob("2025-0[12]*.txt")):
+        (tmp_path / "docs" / p.name).write_bytes(p.read_bytes())
+    (tmp_path / "docs" / "latin1.txt").write_bytes("Le ministre a d\xe9menti.".encode("latin-1"))
+    out = tmp_path / "r.html"
+    assert main(["report", str(tmp_path / "docs"), "-o", str(out), "--by", "quarter"]) == 0
+    assert "report written to" in capsys.readouterr().err
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    check_page(page)
+    assert [p["data-period"] for p in page.points] == ["2025-Q1"]
+    assert "latin1.txt" in html and "not UTF-8" in html
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+
+
+def test_cli_bad_output_or_period_is_one_line_error(tmp_path, capsys):
+    assert main(["report", str(SEED_DOC), "-o", str(tmp_path / "no" / "r.html")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("stance: error:") and "no such folder" in err and len(err.splitlines()) == 1
+    assert main(["report", str(SEED_DOC), "-o", str(tmp_path / "r.html"), "--by", "day"]) == 1
+    assert "has no day" in capsys.readouterr().err and not (tmp_path / "r.html").exists()
+
+
+def test_write_is_atomic(tmp_path, monkeypatch):
+    out = tmp_path / "r.html"
+    out.write_text("previous page", encoding="utf-8")
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        stance.report([SEED_DOC], out)
+    assert out.read_text(encoding="utf-8") == "previous page"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
+def test_report_is_the_public_function_even_after_importing_its_package():
+    import stance.reporting  # noqa: F401  (the subpackage's name differs from the function's)
+    assert callable(stance.report) and stance.report is stance.reporting.report
