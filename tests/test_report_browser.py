@@ -1,0 +1,122 @@
+"""The report in a real browser: headless Chromium opens the page from disk, runs its script
+without a console message, shows a sentence's details on keyboard focus, sorts and filters the
+documents, and takes a screenshot of the top of the page (saved in the test's temp folder)."""
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import stance
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
+                                "(Debian: apt-get install chromium; .ci/run installs it when missing)")
+
+SERIES = ROOT / "seeds" / "documents" / "series"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars"]
+
+PROBE = """<script>
+(function () {
+  var root = document.documentElement, first = document.querySelector("#doclist .s");
+  first.focus();
+  var tip = document.getElementById("tip");
+  root.setAttribute("data-probe-tip", tip.hidden ? "hidden" : tip.textContent);
+  root.setAttribute("data-probe-described", first.getAttribute("aria-describedby") || "");
+  var set = function (id, value) {
+    var field = document.getElementById(id);
+    field.value = value;
+    field.dispatchEvent(new Event("change", {bubbles: true}));
+  };
+  set("f-sort", "tension-");
+  var order = Array.prototype.map.call(document.querySelectorAll("#doclist article"),
+                                       function (a) { return a.getAttribute("data-tension"); });
+  root.setAttribute("data-probe-sorted", order.join(" "));
+  set("f-label", "warning");
+  var shown = Array.prototype.filter.call(document.querySelectorAll("#doclist article"),
+                                          function (a) { return !a.hidden; });
+  root.setAttribute("data-probe-shown", String(shown.length));
+  root.setAttribute("data-probe-count", document.getElementById("f-count").textContent);
+}());
+</script></body>"""
+
+
+def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp_path)
+    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+                          capture_output=True, text=True, timeout=180)
+
+
+def console_messages(stderr: str) -> list[str]:
+    """Every console message the page produced (the report's script writes none)."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+def dom_attributes(tmp_path: Path, page: Path) -> tuple[dict[str, str], list[str]]:
+    """The attributes of the rendered page's <html> element after its scripts ran, and the
+    console messages."""
+    from html.parser import HTMLParser
+
+    result = run_chromium(tmp_path, page, "--enable-logging=stderr", "--v=0", "--dump-dom")
+    assert result.returncode == 0, result.stderr[-2000:]
+    found: dict[str, str] = {}
+
+    class Root(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "html" and not found:
+                found.update({k: v or "" for k, v in attrs})
+
+    Root().feed(result.stdout)
+    return found, console_messages(result.stderr)
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory):
+    analyses = [stance.analyze(p) for p in sorted(SERIES.glob("*.txt"))]
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    stance.report(analyses, path, generated="test")
+    return path, analyses
+
+
+def test_console_messages_are_caught(tmp_path):
+    """The check below can fail: a page whose script throws is reported."""
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!DOCTYPE html><title>x</title><script>undefinedFunction();</script>", encoding="utf-8")
+    _, messages = dom_attributes(tmp_path, broken)
+    assert any("undefinedFunction" in m for m in messages)
+
+
+def test_page_runs_without_console_errors_and_its_controls_work(report_file, tmp_path):
+    path, analyses = report_file
+    probed = tmp_path / "probed.html"
+    probed.write_text(path.read_text(encoding="utf-8").replace("</body>", PROBE), encoding="utf-8")
+    root, messages = dom_attributes(tmp_path, probed)
+    assert messages == []
+    assert root.get("data-ready") == "1"
+    first = analyses[0].sentences[0]  # the first document's headline, a sentence in its header
+    assert root["data-probe-tip"].startswith(first.label) and "tension" in root["data-probe-tip"]
+    assert root["data-probe-described"] == "tip"
+    assert [float(t) for t in root["data-probe-sorted"].split()] == sorted((a.tension for a in analyses), reverse=True)
+    with_warning = sum(1 for a in analyses if a.counts["warning"])
+    assert int(root["data-probe-shown"]) == with_warning
+    assert root["data-probe-count"] == f"{with_warning} of {len(analyses)} documents"
+
+
+def test_screenshot_of_the_top_of_the_page(report_file, tmp_path):
+    path, _ = report_file
+    shot = tmp_path / "report.png"
+    result = run_chromium(tmp_path, path, f"--screenshot={shot}", "--window-size=1280,1600")
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1280, 1600) and len(data) > 50_000  # a drawn page, not a blank one
