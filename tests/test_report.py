@@ -159,7 +159,7 @@ def test_sentences_carry_their_details_and_are_focusable(series_analyses, series
         assert list(shown)[0] == record.label  # likeliest first
         for label, pct in shown.items():
             assert int(pct.rstrip("%")) == round(100 * record.probabilities[label])
-        assert lines[1] == f"tension {record.tension:+.2f} · confidence {record.confidence:.2f}"
+        assert lines[1] == f"tension {record.tension:+.2f}"
         assert ("lo" in attrs["class"].split()) == (record.confidence < 0.6)
     with_words = [s for s in series_page.sentences if "\nwords: " in s["attrs"]["data-tip"]]
     assert len(with_words) > len(records) / 2

@@ -24,23 +24,33 @@ TAGS = {"accusation": "ACC", "denial": "DENY", "warning": "WARN", "conciliation"
 """The text tag printed beside each label's colour, so that labels read without colour."""
 
 
+def text(value: str) -> str:
+    """``value`` escaped for an element's content (quotes are safe there and stay readable)."""
+    return escape(value, quote=False)
+
+
+def attr(value: str) -> str:
+    """``value`` escaped for a double-quoted attribute."""
+    return escape(value, quote=False).replace('"', "&quot;")
+
+
 def deciding_words(model: Any, sentence: Any, top: int) -> str:
     """The word n-grams that pushed the sentence's label hardest (``model.explain``), with their
-    contribution to its logit: ``a menacé (+0.41), ultimatum (+0.32)``. Character pieces of
-    words are left out: a reader cannot check them."""
+    contribution to its logit: ``a menacé +0.41, ultimatum +0.32``. Character pieces of words
+    and one-letter elisions (``d``, ``l``) are left out: a reader cannot check them."""
     if top <= 0:
         return ""
     grams = model.explain(sentence.text, top=4 * top, label=sentence.label)
-    words = [(g, w) for g, w in grams if not g.startswith("#") and w > 0][:top]
-    return ", ".join(f"{g} ({w:+.2f})" for g, w in words)
+    words = [(g, w) for g, w in grams if not g.startswith("#") and len(g) > 1 and w > 0][:top]
+    return ", ".join(f"{g} {w:+.2f}" for g, w in words)
 
 
 def tip_text(sentence: Any, words: str) -> str:
     """What hovering or focusing a sentence shows, one fact a line: probabilities (1 % or more,
-    likeliest first), tension and confidence, the deciding words, the actors."""
+    likeliest first: the first is the confidence), tension, the deciding words, the actors."""
     probs = sorted(sentence.probabilities.items(), key=lambda kv: -kv[1])
     lines = [" · ".join(f"{label} {round(100 * p)}%" for label, p in probs if p >= 0.005),
-             f"tension {sentence.tension:+.2f} · confidence {sentence.confidence:.2f}"]
+             f"tension {sentence.tension:+.2f}"]
     if words:
         lines.append(f"words: {words}")
     who = actor_text(sentence)
@@ -53,7 +63,7 @@ def sentence_html(sentence: Any, words: str) -> str:
     """A sentence as a focusable span whose classes give its label (and ``lo`` when unsure)."""
     low = " lo" if sentence.confidence < LOW_CONFIDENCE else ""
     return (f'<span class="s {sentence.label}{low}" tabindex="0" '
-            f'data-tip="{escape(tip_text(sentence, words))}">{escape(sentence.text)}</span>')
+            f'data-tip="{attr(tip_text(sentence, words))}">{text(sentence.text)}</span>')
 
 
 def _headline_index(analysis: Any) -> int | None:
@@ -70,19 +80,19 @@ def _gap_html(gap: str) -> str:
     if _PARAGRAPH.search(gap):
         return "</p><p>"
     words = " ".join(gap.split())
-    return "" if not gap else f" {escape(words)} " if words else " "
+    return "" if not gap else f" {text(words)} " if words else " "
 
 
 def body_html(analysis: Any, model: Any, top_words: int) -> str:
     """The document's text below its headline, paragraphs kept, every sentence marked."""
-    text = analysis.document.text
+    whole = analysis.document.text
     skip = _headline_index(analysis)
     out, pos = ["<p>"], None
     for i, s in enumerate(analysis.sentences):
         if i == skip:
             continue
         if pos is not None:
-            gap = text[pos:s.start]
+            gap = whole[pos:s.start]
             out.append(_gap_html(gap))
         out.append(sentence_html(s, deciding_words(model, s, top_words)))
         pos = s.end
@@ -95,28 +105,28 @@ def _mix(counts: dict[str, int]) -> str:
     bars = "".join(f'<i class="{label}" style="width:{100 * counts[label] / n:.1f}%"></i>'
                    for label in LABELS if counts.get(label))
     words = ", ".join(f"{counts[label]} {label}" for label in LABELS if counts.get(label))
-    return f'<span class="mix" role="img" aria-label="{words}">{bars}</span><span class="counts">{words}</span>'
+    return f'<span class="mix" aria-hidden="true">{bars}</span><span class="counts">{words}</span>'
 
 
 def header_html(index: int, analysis: Any, model: Any, top_words: int) -> str:
     """The opening of a document's article: headline (a marked sentence when the document has
     one), date, language, file, tension and label mix; ``data-`` attributes for sorting and
-    filtering."""
+    filtering. ``top_words`` 0 leaves the deciding words out of the headline's details."""
     doc = analysis.document
     head = _headline_index(analysis)
     if head is None:
-        title = escape(doc.name)
+        title = text(doc.name)
     else:
         s = analysis.sentences[head]
         title = sentence_html(s, deciding_words(model, s, top_words))
     labels = " ".join(label for label in LABELS if analysis.counts.get(label))
     actors = "|".join(sorted({a for s in analysis.sentences for a in actors_of(s)}))
     n = len(analysis.sentences)
-    return (f'<article class="doc" id="d{index}" data-order="{index}" data-date="{escape(doc.date or "")}" '
-            f'data-tension="{analysis.tension!r}" data-labels="{labels}" data-actors="{escape(actors)}">'
+    return (f'<article class="doc" id="d{index}" data-order="{index}" data-date="{attr(doc.date or "")}" '
+            f'data-tension="{analysis.tension!r}" data-labels="{labels}" data-actors="{attr(actors)}">'
             f"<header><h3>{title}</h3>"
-            f'<p class="meta">{escape(doc.date or "undated")} · {escape(doc.lang)} · '
-            f'<span class="file">{escape(doc.path or doc.name)}</span> · {n} sentence{"s" * (n != 1)}'
+            f'<p class="meta">{text(doc.date or "undated")} · {text(doc.lang)} · '
+            f'<span class="file">{text(doc.path or doc.name)}</span> · {n} sentence{"s" * (n != 1)}'
             f' · intensity {analysis.intensity:.2f}</p>'
             f'<p class="figs"><span class="tension">tension <b>{analysis.tension:+.2f}</b></span>'
             f"{_mix(dict(analysis.counts))}</p></header>")
@@ -126,27 +136,25 @@ def folded_html(analysis: Any, max_bytes: int) -> str:
     """What stands for a document's text left out of a page that reached its size limit."""
     where = analysis.document.path or analysis.document.name
     return (f'<p class="folded">Text left out to keep this page under {max_bytes / 1e6:.1f} MB: '
-            f"<code>stance analyze {escape(where)}</code> lists its sentences.</p></article>")
+            f"<code>stance analyze {text(where)}</code> lists its sentences.</p></article>")
 
 
 def documents_html(analyses: Sequence[Any], model: Any, budget: int, max_bytes: int,
                    top_words: int = 4) -> tuple[str, int]:
     """Every document with sentences as an article, in input order, and how many were folded.
     Texts are given in full while ``budget`` bytes last, most stance-laden documents first
-    (intensity, then the size of the tension)."""
+    (intensity, then the size of the tension); a folded document's headline shows no deciding
+    words (they cost a model explanation each)."""
     readable = [(i, a) for i, a in enumerate(analyses) if a.sentences]
-    headers = {i: header_html(i, a, model, top_words) for i, a in readable}
-    folds = {i: folded_html(a, max_bytes) for i, a in readable}
-    remaining = budget - sum(len(h.encode()) + len(folds[i].encode()) for i, h in headers.items())
-    bodies: dict[int, str] = {}
+    folded = {i: header_html(i, a, model, 0) + folded_html(a, max_bytes) for i, a in readable}
+    remaining = budget - sum(len(html.encode()) for html in folded.values())
+    whole: dict[int, str] = {}
     for i, a in sorted(readable, key=lambda ia: (-ia[1].intensity, -abs(ia[1].tension), ia[0])):
-        least = len(a.document.text.encode()) + 90 * len(a.sentences) - len(folds[i].encode())
-        if least > remaining:
-            continue
-        body = body_html(a, model, top_words) + "</article>"
-        cost = len(body.encode()) - len(folds[i].encode())
+        if len(a.document.text.encode()) + 90 * len(a.sentences) - len(folded[i].encode()) > remaining:
+            continue  # cannot fit: not worth explaining its sentences
+        html = header_html(i, a, model, top_words) + body_html(a, model, top_words) + "</article>"
+        cost = len(html.encode()) - len(folded[i].encode())
         if cost <= remaining:
-            bodies[i] = body
+            whole[i] = html
             remaining -= cost
-    html = "".join(headers[i] + bodies.get(i, folds[i]) for i, _ in readable)
-    return html, len(readable) - len(bodies)
+    return "".join(whole.get(i, folded[i]) for i, _ in readable), len(readable) - len(whole)
