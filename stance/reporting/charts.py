@@ -161,11 +161,13 @@ def _counts(frame: Frame, at: dict[int, Point]) -> str:
     """Documents per period as small bars under the axis: a thin period is visibly thin."""
     most = max((p.documents for p in at.values()), default=1) or 1
     base = frame.height - 4
-    out = [f'<text class="axis" x="{frame.left - 6}" y="{base - 2}" text-anchor="end">docs</text>']
+    out = [f'<text class="axis" x="{frame.left - 6}" y="{base}" text-anchor="end">docs</text>']
+    numbers = len(at) <= 40  # a figure beside each bar while they have room
     for i, p in sorted(at.items()):
         h = 3 + 15 * p.documents / most
         out.append(f'<rect class="count" x="{_num(frame.x(i) - 3)}" y="{_num(base - h)}" width="6" '
-                   f'height="{_num(h)}"><title>{escape(p.period)}: {p.documents} document(s)</title></rect>')
+                   f'height="{_num(h)}"/>' + (f'<text class="tick" x="{_num(frame.x(i) + 6)}" '
+                                              f'y="{_num(base)}">{p.documents}</text>' if numbers else ""))
     return "".join(out)
 
 

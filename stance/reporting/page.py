@@ -81,8 +81,11 @@ def findings(content: Content) -> list[str]:
     if len(series) >= 2:
         top = max(series, key=lambda p: p.tension)
         bottom = min(series, key=lambda p: p.tension)
-        out.append(f"Tension was highest in {top.period} ({top.tension:+.2f}) and lowest in "
-                   f"{bottom.period} ({bottom.tension:+.2f}).")
+        last = series[-1]
+        latest = ("" if last in (top, bottom) else
+                  f"; in the latest, {last.period}, it stands at {last.tension:+.2f}")
+        out.append(f"Tension peaked in {top.period} ({top.tension:+.2f}) and was lowest in "
+                   f"{bottom.period} ({bottom.tension:+.2f}){latest}.")
         out.append(_change(series[0], series[-1]))
     counts = {label: sum(a.counts.get(label, 0) for a in docs) for label in LABELS}
     n = sum(counts.values())
@@ -98,6 +101,18 @@ def findings(content: Content) -> list[str]:
         out.append(f"{dups} reprint{'s' * (dups != 1)} of a story already counted "
                    f"{'were' if dups != 1 else 'was'} counted once in the timeline.")
     return out
+
+
+def model_caveat(model: ModelSummary) -> str:
+    """One line under the headline figures: how far to trust a label, from the model card."""
+    real = model.measured("real news")
+    if real is None:
+        return (f"Labels by the {escape(model.source)}, whose card gives no accuracy on real news: "
+                "check each label against its sentence.")
+    right = f"right on {real.accuracy:.0%} of" if real.accuracy is not None else "tested on"
+    return (f"Labels by the {escape(model.source)}, {right} {real.n} real news sentences "
+            f"(macro-F1 {real.macro_f1:.2f}): a label points to a sentence worth reading, "
+            "not to a finding.")
 
 
 def model_text(model: ModelSummary) -> str:
@@ -138,12 +153,22 @@ def _figures(content: Content) -> str:
                                             for k, v in cells) + "</dl>"
 
 
-def _skipped(content: Content) -> str:
-    if not content.skipped:
-        return "<p>Every source was read.</p>"
-    items = "".join(f'<li><span class="file">{escape(s.source)}</span>: {escape(s.reason)}</li>'
-                    for s in content.skipped)
-    return f"<p>Left out of the documents below:</p><ul class=\"skipped\">{items}</ul>"
+def _summary(said: Sequence[str]) -> str:
+    if not said:
+        return ""
+    items = "".join(f"<li>{f}</li>" for f in said)
+    return f'<section id="summary"><h2>What it says</h2><ul class="findings">{items}</ul></section>'
+
+
+def _read(content: Content) -> str:
+    if content.skipped:
+        items = "".join(f'<li><span class="file">{escape(s.source)}</span>: {escape(s.reason)}</li>'
+                        for s in content.skipped)
+        skipped = f'<p>Left out of the documents below:</p><ul class="skipped">{items}</ul>'
+    else:
+        skipped = "<p>Every source was read.</p>"
+    return (f'<section id="read"><h2>What was read, and by what</h2><p>{model_text(content.model)}</p>'
+            f"{skipped}</section>")
 
 
 def _labels(content: Content) -> str:
@@ -219,8 +244,8 @@ def _pairs(content: Content) -> str:
     axis = period_axis([p.period for p in content.series], content.by)
     bounds = y_range([p for s in content.pairs for p in s.points])
     panels = "".join(
-        f'<figure class="panel"><figcaption><b>{escape(s.name)}</b> {s.sentences} sentences, '
-        f"{s.documents} documents</figcaption>"
+        f'<figure class="panel"><figcaption><b>{escape(s.name)}</b> <span>{s.sentences} sentences, '
+        f"{s.documents} documents</span></figcaption>"
         f"{timeline_svg(s.points, axis, f'Tension of {s.name} by {content.by}', width=300, height=150, bounds=bounds, compact=True)}"
         "</figure>" for s in content.pairs)
     return head + f'<p class="note">{escape(content.pairs_note)}</p><div class="panels">{panels}</div></section>'
@@ -251,13 +276,13 @@ def render(content: Content, model: Any, *, version: str, generated: str, max_by
            top_words: int = 4) -> str:
     """The whole page as one string, within ``max_bytes`` (document texts fold beyond it)."""
     said = findings(content)
+    sections = (_summary(said[1:]) + _timeline(content) + _labels(content) + _statements(content)
+                + _read(content) + _pairs(content))
     fields = {"title": escape(content.title), "version": escape(version), "generated": escape(generated),
               "css": label_css() + _asset("report.css"), "js": _asset("report.js"),
-              "lede": said[0], "figures": _figures(content),
-              "findings": "".join(f"<li>{f}</li>" for f in said[1:]),
-              "model": model_text(content.model), "skipped": _skipped(content),
-              "sections": _labels(content) + _timeline(content) + _statements(content) + _pairs(content),
-              "legend": _legend(), "scale": scale(), "controls": _controls(content), "folded": ""}
+              "lede": said[0], "figures": _figures(content), "caveat": model_caveat(content.model),
+              "sections": sections, "legend": _legend(), "scale": scale(),
+              "controls": _controls(content), "folded": ""}
     template = Template(_asset("page.html"))
     base = len(template.substitute(fields, documents="").encode())
     docs, folded = documents_html(content.analyses, model, max_bytes - base - 400, max_bytes, top_words)
