@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import types
 from collections import Counter
 from html.parser import HTMLParser
@@ -17,6 +18,7 @@ import stance
 from stance import LABELS
 from stance.cli import main
 from stance.reporting import build_report
+from stance.reporting.articles import TAGS
 from stance.reporting.content import describe_model
 from stance.reporting.page import model_text
 
@@ -182,6 +184,18 @@ def test_timeline_points_equal_tension_series(series_analyses, by):
     assert got == [(p.period, p.tension, p.low, p.high, p.documents, p.duplicates, p.sentences)
                    for p in expected]
     assert all(t.startswith(p.period + ": tension ") for t, p in zip(page.texts["point"], expected, strict=True))
+
+
+def test_labels_read_without_colour(series_page):
+    """Each act has a text tag beside its colour (neutral, the plain text, has none); an unsure
+    sentence's tag ends with a question mark."""
+    css = "".join(series_page.texts["style"])
+    for label, tag in TAGS.items():
+        if label == "neutral":
+            assert re.search(r"\.s\.neutral::before\{content:none\}", css)
+        else:
+            assert re.search(rf"\.s\.{label}::before\{{content:'{tag}'\}}", css)
+        assert re.search(rf'\.s\.{label}\.lo::before\{{content:"{tag if label != "neutral" else ""}\?"\}}', css)
 
 
 def test_reprints_are_merged_in_the_timeline(series_page):

@@ -1,12 +1,11 @@
 """The report in a real browser: headless Chromium opens the page from disk, runs its script
 without a console message, shows a sentence's details on keyboard focus, sorts and filters the
-documents, and takes a screenshot of the top of the page (saved in the test's temp folder)."""
+documents, takes a screenshot of the top of the page (saved in the test's temp folder) and
+prints it to PDF."""
 from __future__ import annotations
 
-import os
-import shutil
+import importlib.util
 import struct
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -16,14 +15,20 @@ import stance
 
 from .conftest import ROOT
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed "
+
+def _screenshot_script():
+    """docs/make_screenshot.py, whose Chromium runner (flags, fresh profile) the tests share."""
+    spec = importlib.util.spec_from_file_location("make_screenshot", ROOT / "docs" / "make_screenshot.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+browser = _screenshot_script()
+pytestmark = pytest.mark.skipif(browser.chromium() is None, reason="headless Chromium is not installed "
                                 "(Debian: apt-get install chromium; .ci/run installs it when missing)")
 
 SERIES = ROOT / "seeds" / "documents" / "series"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars"]
 
 PROBE = """<script>
 (function () {
@@ -50,10 +55,8 @@ PROBE = """<script>
 </script></body>"""
 
 
-def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
-    profile = tempfile.mkdtemp(prefix="chromium-", dir=tmp_path)
-    return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
-                          capture_output=True, text=True, timeout=180)
+def run_chromium(tmp_path: Path, page: Path, *args: str):
+    return browser.run_chromium(page, Path(tempfile.mkdtemp(prefix="chromium-", dir=tmp_path)), *args)
 
 
 def console_messages(stderr: str) -> list[str]:
@@ -120,3 +123,12 @@ def test_screenshot_of_the_top_of_the_page(report_file, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1280, 1600) and len(data) > 50_000  # a drawn page, not a blank one
+
+
+def test_page_prints(report_file, tmp_path):
+    path, _ = report_file
+    pdf = tmp_path / "report.pdf"
+    result = run_chromium(tmp_path, path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = pdf.read_bytes()
+    assert data[:5] == b"%PDF-" and data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 3

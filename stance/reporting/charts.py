@@ -182,7 +182,7 @@ def timeline_svg(points: Sequence[Point], axis: Sequence[str], title: str, *,
     pos = {period: i for i, period in enumerate(axis)}
     at = {pos[p.period]: p for p in points if p.period in pos}
     lo, hi = bounds or y_range(points)
-    frame = Frame(width, height, 34 if compact else 44, 10, 8 if compact else 10,
+    frame = Frame(width, height, 34 if compact else 44, 24 if compact else 30, 8 if compact else 10,
                   24 if compact else 52, len(axis), lo, hi)
     desc = "; ".join(point_title(p) for p in points[:60])
     body = (_y_axis(frame, compact) + _band(frame, at) + _line(frame, at) + _points(frame, at)
