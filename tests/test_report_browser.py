@@ -114,21 +114,21 @@ def test_page_runs_without_console_errors_and_its_controls_work(report_file, tmp
     assert root["data-probe-count"] == f"{with_warning} of {len(analyses)} documents"
 
 
-def test_screenshot_of_the_top_of_the_page(report_file, tmp_path):
-    path, _ = report_file
-    shot = tmp_path / "report.png"
-    result = run_chromium(tmp_path, path, f"--screenshot={shot}", "--window-size=1280,1600")
+def rendered_file(tmp_path: Path, page: Path, flag: str, name: str, *args: str) -> bytes:
+    """The bytes of what Chromium writes for ``--flag=file`` (a screenshot, a PDF) of ``page``."""
+    out = tmp_path / name
+    result = run_chromium(tmp_path, page, f"--{flag}={out}", *args)
     assert result.returncode == 0, result.stderr[-2000:]
-    data = shot.read_bytes()
+    return out.read_bytes()
+
+
+def test_screenshot_of_the_top_of_the_page(report_file, tmp_path):
+    data = rendered_file(tmp_path, report_file[0], "screenshot", "report.png", "--window-size=1280,1600")
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1280, 1600) and len(data) > 50_000  # a drawn page, not a blank one
 
 
 def test_page_prints(report_file, tmp_path):
-    path, _ = report_file
-    pdf = tmp_path / "report.pdf"
-    result = run_chromium(tmp_path, path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
-    assert result.returncode == 0, result.stderr[-2000:]
-    data = pdf.read_bytes()
+    data = rendered_file(tmp_path, report_file[0], "print-to-pdf", "report.pdf", "--no-pdf-header-footer")
     assert data[:5] == b"%PDF-" and data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 3

@@ -114,7 +114,8 @@ def _line(frame: Frame, at: dict[int, Point]) -> str:
 
 def point_title(p: Point) -> str:
     """What a point says in words: period, tension, interval and counts."""
-    dups = f", {p.duplicates} reprint{'s' * (p.duplicates != 1)} merged" if p.duplicates else ""
+    reprints = getattr(p, "duplicates", 0)
+    dups = f", {reprints} reprint{'s' * (reprints != 1)} merged" if reprints else ""
     return (f"{p.period}: tension {p.tension:+.2f} (95 % interval {p.low:+.2f} to {p.high:+.2f}), "
             f"{p.documents} document{'s' * (p.documents != 1)}, {p.sentences} sentences{dups}")
 
@@ -124,7 +125,7 @@ def _points(frame: Frame, at: dict[int, Point]) -> str:
         f'<circle class="pt" cx="{_num(frame.x(i))}" cy="{_num(frame.y(p.tension))}" r="4.5" '
         f'tabindex="0" data-period="{escape(p.period)}" data-tension="{p.tension!r}" '
         f'data-low="{p.low!r}" data-high="{p.high!r}" data-documents="{p.documents}" '
-        f'data-sentences="{p.sentences}" data-duplicates="{p.duplicates}">'
+        f'data-sentences="{p.sentences}" data-duplicates="{getattr(p, "duplicates", 0)}">'
         f"<title>{escape(point_title(p))}</title></circle>" for i, p in sorted(at.items()))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import types
 import warnings
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -48,17 +49,10 @@ class ModelSummary:
         return next((a for a in self.accuracy if a.name == name), None)
 
 
-@dataclass(frozen=True)
-class Point:
-    """One period of a tension series: mean tension, 95 % interval and the counts behind it."""
-
-    period: str
-    tension: float
-    low: float
-    high: float
-    documents: int
-    sentences: int
-    duplicates: int = 0
+Point = Any
+"""A period of a tension series as ``stance.tension_series`` gives it: ``period``, ``tension``,
+``low`` and ``high`` (its 95 % interval), ``documents``, ``sentences`` and, for the main
+series, ``duplicates`` (reprints counted once)."""
 
 
 @dataclass(frozen=True)
@@ -152,19 +146,14 @@ def describe_model(model: Any, source: str) -> ModelSummary:
 
 
 # ---------------------------------------------------------------------------------- the series
-def _as_point(p: Any) -> Point:
-    return Point(str(p.period), float(p.tension), float(p.low), float(p.high), int(p.documents),
-                 int(p.sentences), int(getattr(p, "duplicates", 0)))
-
-
 def tension_over_time(analyses: Sequence[Any], by: str) -> tuple[Point, ...]:
     """``stance.tension_series`` of the analyses (undated ones left out without a warning: the
-    page counts them), as points."""
+    page counts them)."""
     import stance
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return tuple(_as_point(p) for p in stance.tension_series(list(analyses), by=by))
+        return tuple(stance.tension_series(list(analyses), by=by))
 
 
 # ---------------------------------------------------------------------------------- actors
@@ -253,10 +242,8 @@ def _pairs_from_api(analyses: Sequence[Any], by: str, top: int) -> list[PairSeri
         rows = list(stance.tension_series(list(analyses), by=by, dyads=True))
     grouped: dict[tuple[str, str], list[Point]] = {}
     for row in rows:
-        get = row.get if isinstance(row, Mapping) else (lambda k, r=row: getattr(r, k))
-        grouped.setdefault(_row_pair(row), []).append(Point(
-            str(get("period")), float(get("tension")), float(get("low")), float(get("high")),
-            int(get("documents")), int(get("sentences"))))
+        point = types.SimpleNamespace(**row) if isinstance(row, Mapping) else row
+        grouped.setdefault(_row_pair(row), []).append(point)
     series = [PairSeries(src, tgt, sum(p.sentences for p in pts), sum(p.documents for p in pts),
                          tuple(sorted(pts, key=lambda p: p.period)))
               for (src, tgt), pts in grouped.items()]
