@@ -20,7 +20,7 @@ from stance.cli import main
 from stance.reporting import build_report
 from stance.reporting.articles import TAGS
 from stance.reporting.content import describe_model
-from stance.reporting.page import model_text
+from stance.reporting.summary import model_text
 
 from .conftest import ROOT, SEED_DOC
 

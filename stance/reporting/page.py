@@ -1,6 +1,6 @@
-"""The report page: the sections above the documents (the findings in words, what was read and
-by which model, label counts, the timeline, the sharpest statements, the pairs), filled into
-the package's HTML template with its CSS and script inlined, so the page is one offline file.
+"""The report page: the sections around the documents (findings, timeline, label counts,
+sharpest statements, what was read and by which model, pairs, legend and controls), filled into
+the package's HTML template with its CSS and script inlined, so that the page is one offline file.
 """
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from importlib.resources import files
 from string import Template
 from typing import Any, Sequence
 
-from ..labels import LABELS, TENSION_WEIGHTS
+from ..labels import LABELS
 from .articles import LOW_CONFIDENCE, TAGS, documents_html
 from .charts import period_axis, timeline_svg, y_range
-from .content import Content, ModelSummary, Point, actors_of
+from .content import Content, Point, actors_of
+from .summary import findings, model_caveat, model_text, percent, scale
 
 PALETTE = {"accusation": "#E69F00", "denial": "#CC79A7", "warning": "#D55E00",
            "conciliation": "#0072B2", "neutral": "#8C8C8C"}
@@ -28,6 +29,9 @@ MEANING = {"accusation": "blames, accuses, condemns or denounces another actor",
            "conciliation": "proposes or welcomes talks, a deal, de-escalation; calls for calm",
            "neutral": "none of these: facts, background, figures, schedules"}
 """What each label means, as the legend says it."""
+
+FOLDING_NOTE = 400
+"""Bytes kept for the note that says how many documents were folded."""
 
 
 def _asset(name: str) -> str:
@@ -46,94 +50,9 @@ def label_css() -> str:
     return "".join(rules)
 
 
-def scale() -> str:
-    """The tension of each label in words: ``warning +6, accusation +2, …``, most hostile first."""
-    weights = sorted(TENSION_WEIGHTS.items(), key=lambda kv: -kv[1])
-    return ", ".join(f"{label} {w:+g}" if w else f"{label} 0" for label, w in weights)
-
-
 def chip(label: str, text: str | None = None) -> str:
     """A label's tag on its colour: what the page uses wherever it names a label."""
     return f'<span class="chip {label}">{escape(text or TAGS[label])}</span>'
-
-
-def _pct(part: float, whole: float) -> str:
-    return f"{round(100 * part / whole)} %" if whole else "0 %"
-
-
-# ------------------------------------------------------------------------------ findings
-def _change(first: Point, last: Point) -> str:
-    direction = "rose" if last.tension > first.tension else "fell"
-    overlap = first.low <= last.high and last.low <= first.high
-    verdict = ("their 95 % intervals overlap, so the change may be chance" if overlap
-               else "their 95 % intervals do not overlap")
-    return (f"From {first.period} to {last.period} tension {direction} from {first.tension:+.2f} to "
-            f"{last.tension:+.2f}; {verdict}.")
-
-
-def findings(content: Content) -> list[str]:
-    """The page's main findings, in plain sentences computed from the numbers below them."""
-    docs = [a for a in content.analyses if a.sentences]
-    if not docs:
-        return ["No document with a sentence to read."]
-    out = []
-    series = [p for p in content.series if p.sentences]
-    if len(series) >= 2:
-        top = max(series, key=lambda p: p.tension)
-        bottom = min(series, key=lambda p: p.tension)
-        last = series[-1]
-        latest = ("" if last in (top, bottom) else
-                  f"; in the latest, {last.period}, it stands at {last.tension:+.2f}")
-        out.append(f"Tension peaked in {top.period} ({top.tension:+.2f}) and was lowest in "
-                   f"{bottom.period} ({bottom.tension:+.2f}){latest}.")
-        out.append(_change(series[0], series[-1]))
-    counts = {label: sum(a.counts.get(label, 0) for a in docs) for label in LABELS}
-    n = sum(counts.values())
-    commonest = max(LABELS[:4], key=lambda label: counts[label])
-    if counts[commonest]:
-        out.append(f"The commonest act is {commonest} ({_pct(counts[commonest], n)} of sentences); "
-                   f"{_pct(n - counts['neutral'], n)} of sentences carry a stance.")
-    hot = max(docs, key=lambda a: a.tension)
-    out.append(f"Most hostile document: “{escape(hot.document.headline or hot.document.name)}” "
-               f"({escape(hot.document.date or 'undated')}, tension {hot.tension:+.2f}).")
-    dups = sum(p.duplicates for p in content.series)
-    if dups:
-        out.append(f"{dups} reprint{'s' * (dups != 1)} of a story already counted "
-                   f"{'were' if dups != 1 else 'was'} counted once in the timeline.")
-    return out
-
-
-def model_caveat(model: ModelSummary) -> str:
-    """One line under the headline figures: how far to trust a label, from the model card."""
-    real = model.measured("real news")
-    if real is None:
-        return (f"Labels by the {escape(model.source)}, whose card gives no accuracy on real news: "
-                "check each label against its sentence.")
-    right = f"right on {real.accuracy:.0%} of" if real.accuracy is not None else "tested on"
-    return (f"Labels by the {escape(model.source)}, {right} {real.n} real news sentences "
-            f"(macro-F1 {real.macro_f1:.2f}): a label points to a sentence worth reading, "
-            "not to a finding.")
-
-
-def model_text(model: ModelSummary) -> str:
-    """What labelled the sentences and how often it is right, said plainly from its card."""
-    trained = f", trained on {model.trained_sentences:,} sentences" if model.trained_sentences else ""
-    text = f"Sentences were labelled by the {escape(model.source)}{trained} (data {escape(model.data_sha256)})."
-    real = model.measured("real news")
-    if real is None:
-        return text + (" Its card gives no accuracy on real news: check every label you use "
-                       "against the sentence.")
-    langs = ", ".join(f"{'French' if k == 'fr' else 'English' if k == 'en' else k} {v:.2f}"
-                      for k, v in real.by_lang.items())
-    right = f"gets {real.accuracy:.0%} of them right, " if real.accuracy is not None else ""
-    text += (f" On {real.n} real news sentences its card says it {right}macro-F1 "
-             f"{real.macro_f1:.2f}{f' ({langs})' if langs else ''}, where 1 would be perfect.")
-    held = model.measured("held-out conflicts")
-    if held is not None:
-        text += f" On conflicts it never saw: macro-F1 {held.macro_f1:.2f}."
-    return text + (" A label points to a sentence worth reading; it is not a finding on its own. "
-                   "Paler sentences with a “?” are those the model is unsure of "
-                   f"(confidence under {LOW_CONFIDENCE:.0%}).")
 
 
 # ------------------------------------------------------------------------------ sections
@@ -176,7 +95,7 @@ def _labels(content: Content) -> str:
     n = sum(counts.values())
     rows = "".join(
         f"<tr><th scope=\"row\">{chip(label)} {label}</th><td class=\"num\">{counts[label]:,}</td>"
-        f"<td class=\"num\">{_pct(counts[label], n)}</td><td class=\"bar\"><span class=\"{label}\" "
+        f"<td class=\"num\">{percent(counts[label], n)}</td><td class=\"bar\"><span class=\"{label}\" "
         f'style="width:{100 * counts[label] / (n or 1):.1f}%"></span></td><td>{MEANING[label]}</td></tr>'
         for label in LABELS)
     return ('<section id="labels"><h2>Acts, sentence by sentence</h2><table class="labels">'
@@ -263,7 +182,7 @@ def _controls(content: Content) -> str:
     actor = (f'<label>actor <select id="f-actor"><option value="">any</option>{options}</select></label>'
              if actors else "")
     labels = "".join(f'<option value="{label}">{label}</option>' for label in LABELS)
-    return ('<form class="controls" id="controls" hidden role="search" onsubmit="return false">'
+    return ('<form class="controls" id="controls" hidden role="search">'
             '<label>sort <select id="f-sort"><option value="order">as read</option>'
             '<option value="date-">newest first</option><option value="date+">oldest first</option>'
             '<option value="tension-">most hostile first</option><option value="tension+">most '
@@ -285,7 +204,8 @@ def render(content: Content, model: Any, *, version: str, generated: str, max_by
               "controls": _controls(content), "folded": ""}
     template = Template(_asset("page.html"))
     base = len(template.substitute(fields, documents="").encode())
-    docs, folded = documents_html(content.analyses, model, max_bytes - base - 400, max_bytes, top_words)
+    budget = max_bytes - base - FOLDING_NOTE
+    docs, folded = documents_html(content.analyses, model, budget, max_bytes, top_words)
     if folded:
         fields["folded"] = (f'<p class="note">{folded} document(s) show their header only: the page '
                             f"keeps under {max_bytes / 1e6:.1f} MB. The documents that carry most "

@@ -137,6 +137,7 @@
       document.getElementById("f-count").textContent = shown + " of " + docs.length + " documents";
     };
     form.hidden = false;
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
     form.addEventListener("change", apply);
     form.addEventListener("input", apply);
     apply();
