@@ -1,6 +1,6 @@
 """The report in a real browser: headless Chromium opens the page from disk, runs its script
-without a console message, shows a sentence's details on keyboard focus, sorts and filters the
-documents, takes a screenshot of the top of the page (saved in the test's temp folder) and
+without a console message, shows a sentence's details on keyboard focus, sorts the documents
+and filters them by label and by text, takes a screenshot of the top of the page (saved in the test's temp folder) and
 prints it to PDF."""
 from __future__ import annotations
 
@@ -51,6 +51,11 @@ PROBE = """<script>
                                           function (a) { return !a.hidden; });
   root.setAttribute("data-probe-shown", String(shown.length));
   root.setAttribute("data-probe-count", document.getElementById("f-count").textContent);
+  set("f-label", "");
+  var find = document.getElementById("f-text");
+  find.value = "ASEAN";
+  find.dispatchEvent(new Event("input", {bubbles: true}));
+  root.setAttribute("data-probe-found", document.getElementById("f-count").textContent);
 }());
 </script></body>"""
 
@@ -112,6 +117,33 @@ def test_page_runs_without_console_errors_and_its_controls_work(report_file, tmp
     with_warning = sum(1 for a in analyses if a.counts["warning"])
     assert int(root["data-probe-shown"]) == with_warning
     assert root["data-probe-count"] == f"{with_warning} of {len(analyses)} documents"
+    with_asean = sum(1 for a in analyses if "asean" in a.document.text.lower())
+    assert 0 < with_asean < len(analyses)
+    assert root["data-probe-found"] == f"{with_asean} of {len(analyses)} documents"
+
+
+def test_without_its_script_the_page_hides_the_controls_and_keeps_the_text(report_file, tmp_path):
+    """Progressive enhancement: with the report's script removed, the sort and filter controls
+    (which need it) take no room, and every document and sentence is shown, coloured."""
+    path, analyses = report_file
+    html = path.read_text(encoding="utf-8")
+    start, end = html.index("<script>"), html.index("</script>") + len("</script>")
+    probe = """<script>
+    var root = document.documentElement;
+    root.setAttribute("data-probe-controls", getComputedStyle(document.getElementById("controls")).display);
+    var shown = Array.prototype.filter.call(document.querySelectorAll("#doclist .s"),
+                                            function (s) { return s.getClientRects().length > 0; });
+    root.setAttribute("data-probe-sentences", String(shown.length));
+    var warning = document.querySelector("#doclist .s.warning");
+    root.setAttribute("data-probe-tag", getComputedStyle(warning, "::before").content);
+    </script>"""
+    bare = tmp_path / "bare.html"
+    bare.write_text(html[:start] + html[end:].replace("</body>", probe + "</body>"), encoding="utf-8")
+    root, messages = dom_attributes(tmp_path, bare)
+    assert messages == []
+    assert root["data-probe-controls"] == "none"
+    assert int(root["data-probe-sentences"]) == sum(len(a.sentences) for a in analyses)
+    assert root["data-probe-tag"] == '"WARN"'
 
 
 def rendered_file(tmp_path: Path, page: Path, flag: str, name: str, *args: str) -> bytes:
