@@ -69,7 +69,7 @@ def phases(paths: list[Path]) -> dict[str, float]:
 def page_size(paths: list[Path]) -> tuple[int, int, int]:
     """Size in bytes of the page of ``paths``, documents given in full, documents folded."""
     html = build_report(paths, generated="bench")
-    return len(html.encode()), html.count('<div class="text">'), html.count('class="folded"')
+    return len(html.encode()), html.count('<div class="text"'), html.count('class="folded"')
 
 
 def main() -> None:

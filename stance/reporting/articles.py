@@ -97,7 +97,8 @@ def body_html(analysis: Any, model: Any, top_words: int) -> str:
         out.append(sentence_html(s, deciding_words(model, s, top_words)))
         pos = s.end
     out.append("</p>")
-    return '<div class="text">' + "".join(out).replace("<p></p>", "") + "</div>"
+    lang = text(analysis.document.lang)
+    return f'<div class="text" lang="{lang}">' + "".join(out).replace("<p></p>", "") + "</div>"
 
 
 def _mix(counts: dict[str, int]) -> str:
@@ -124,7 +125,7 @@ def header_html(index: int, analysis: Any, model: Any, top_words: int) -> str:
     n = len(analysis.sentences)
     return (f'<article class="doc" id="d{index}" data-order="{index}" data-date="{attr(doc.date or "")}" '
             f'data-tension="{analysis.tension!r}" data-labels="{labels}" data-actors="{attr(actors)}">'
-            f"<header><h3>{title}</h3>"
+            f'<header><h3 lang="{attr(doc.lang)}">{title}</h3>'
             f'<p class="meta">{text(doc.date or "undated")} · {text(doc.lang)} · '
             f'<span class="file">{text(doc.path or doc.name)}</span> · {n} sentence{"s" * (n != 1)}'
             f' · intensity {analysis.intensity:.2f}</p>'

@@ -153,7 +153,7 @@ def _statements(content: Content, top: int = 5) -> str:
     lists = "".join(f"<h3>{title}</h3><ol class=\"quotes\">{''.join(_statement(i, a, s) for _, i, a, s in chosen)}</ol>"
                     for title, chosen in (("Most hostile", hostile), ("Most conciliatory", calm)) if chosen)
     return ('<section id="statements"><h2>Sharpest statements</h2><p class="note">Sentences the model '
-            f"is sure of (confidence {LOW_CONFIDENCE:.0%} or more), strongest first.</p>{lists}</section>")
+            f"is sure of (confidence {percent(LOW_CONFIDENCE, 1)} or more), strongest first.</p>{lists}</section>")
 
 
 def _pairs(content: Content) -> str:

@@ -73,7 +73,7 @@ def model_caveat(model: ModelSummary) -> str:
     if real is None:
         return (f"Labels by the {escape(model.source)}, whose card gives no accuracy on real news: "
                 "check each label against its sentence.")
-    right = f"right on {real.accuracy:.0%} of" if real.accuracy is not None else "tested on"
+    right = f"right on {percent(real.accuracy, 1)} of" if real.accuracy is not None else "tested on"
     return (f"Labels by the {escape(model.source)}, {right} {real.n} real news sentences "
             f"(macro-F1 {real.macro_f1:.2f}): a label points to a sentence worth reading, "
             "not to a finding.")
@@ -89,11 +89,11 @@ def model_text(model: ModelSummary) -> str:
                        "against the sentence.")
     langs = ", ".join(f"{'French' if k == 'fr' else 'English' if k == 'en' else k} {v:.2f}"
                       for k, v in real.by_lang.items())
-    right = f"gets {real.accuracy:.0%} of them right, " if real.accuracy is not None else ""
+    right = f"gets {percent(real.accuracy, 1)} of them right, " if real.accuracy is not None else ""
     text += (f" On {real.n} real news sentences its card says it {right}macro-F1 "
              f"{real.macro_f1:.2f}{f' ({langs})' if langs else ''}, where 1 would be perfect.")
     held = model.measured("held-out conflicts")
     if held is not None:
         text += f" On conflicts it never saw: macro-F1 {held.macro_f1:.2f}."
     return text + (" Paler sentences with a “?” are those the model is unsure of "
-                   f"(confidence under {LOW_CONFIDENCE:.0%}).")
+                   f"(confidence under {percent(LOW_CONFIDENCE, 1)}).")
