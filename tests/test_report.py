@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import subprocess
+import sys
 import types
 from collections import Counter
 from html.parser import HTMLParser
@@ -348,6 +350,18 @@ def test_cli_bad_output_or_period_is_one_line_error(tmp_path, capsys):
     assert err.startswith("stance: error:") and "no such folder" in err and len(err.splitlines()) == 1
     assert main(["report", str(SEED_DOC), "-o", str(tmp_path / "r.html"), "--by", "day"]) == 1
     assert "has no day" in capsys.readouterr().err and not (tmp_path / "r.html").exists()
+
+
+def test_cli_help_and_stdin(tmp_path, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["report", "--help"])
+    assert done.value.code == 0 and "usage: stance report" in capsys.readouterr().out
+    out = tmp_path / "stdin.html"
+    result = subprocess.run([sys.executable, "-m", "stance", "report", "-", "-o", str(out)],
+                            input=SEED_DOC.read_bytes(), capture_output=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    page = Page(out.read_text(encoding="utf-8"))
+    assert [(s["text"], s["labels"][0]) for s in page.sentences] == sentences_of([stance.analyze(SEED_DOC)])
 
 
 def test_write_is_atomic(tmp_path, monkeypatch):
