@@ -32,7 +32,7 @@ __all__ = [
     "LABELS", "GOLDSTEIN", "TENSION_WEIGHTS", "classify", "classify_many", "explain",
     "default_model", "load_model", "Prediction", "Model", "StanceClassifier",
     "read_document", "split_sentences", "analyze", "tension_series", "load_annotations",
-    "actors", "actors_many", "Actors", "Mention",
+    "actors", "actors_many", "Actors", "Mention", "report",
     "StanceError", "ModelError", "DocumentError", "AnnotationError", "__version__",
 ]
 
@@ -45,6 +45,7 @@ _LAZY = {  # public name -> module that defines it, imported on first access
     "analyze": "analysis", "Analysis": "analysis", "tension_series": "series",
     "load_annotations": "corpus",
     "actors": "roles", "actors_many": "roles", "Actors": "roles", "Mention": "roles",
+    "report": "reporting",
 }
 
 

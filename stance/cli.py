@@ -183,6 +183,16 @@ def _write_dyads(rows, args: argparse.Namespace) -> None:
                          f"{r.high:>+9.2f}{r.documents:>6}{r.sentences:>11}\n")
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+    from .documents import expand_paths
+    items = [sys.stdin.buffer.read() if p == "-" else Path(p) for p in expand_paths(args.paths)]
+    out = report(items, args.output, by=args.by, model=args.model, title=args.title,
+                 max_bytes=int(args.max_mb * 1e6))
+    sys.stderr.write(f"stance: report written to {out} ({out.stat().st_size / 1e6:.2f} MB)\n")
+    return 0
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from .recipe import train
     grid = None
@@ -264,6 +274,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --dyads: how many pairs (default: 10)")
     _model_option(s)
     s.set_defaults(func=cmd_series)
+
+    r = sub.add_parser("report", help="one offline HTML page of documents for a reader",
+                       description="Write one self-contained HTML page of documents (files, folders, "
+                                   "or - for stdin): the findings in words, the tension timeline with "
+                                   "its 95%% interval, the most active pairs of actors, and every "
+                                   "sentence marked by its label.")
+    r.add_argument("paths", nargs="+", metavar="PATH")
+    r.add_argument("-o", "--output", default="report.html", help="the page to write (default: report.html)")
+    r.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month",
+                   help="the timeline's period (default: month)")
+    r.add_argument("--title", help="the page's title (default: the documents and their dates)")
+    r.add_argument("--max-mb", type=float, default=2.0,
+                   help="size limit of the page; document texts fold beyond it (default: 2)")
+    _model_option(r)
+    r.set_defaults(func=cmd_report)
 
     t = sub.add_parser("train", help="train a model on annotation files (JSON Lines)",
                        description="Validate annotation files, choose hyper-parameters by grouped "
