@@ -3,7 +3,6 @@ sentence once with its label, the timeline's points equal to ``tension_series``,
 from outside the file, a well-formed page for every kind of input, the size limit, the CLI."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import subprocess
