@@ -133,7 +133,8 @@ def test_train_and_evaluate_on_user_file(tmp_path, corpus):
     data.write_text("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n"
                             for r in corpus if r.group in groups), encoding="utf-8")
     out = tmp_path / "model.npz"
-    r = run("train", "--data", str(data), "--out", str(out), "--quick", "--heldout", groups[0])
+    r = run("train", "--data", str(data), "--out", str(out), "--quick", "--heldout", groups[0],
+            "--folds", "3")
     assert r.returncode == 0, r.stderr
     assert out.is_file() and "held-out groups" in r.stderr
     r = run("evaluate", "--data", str(data), "--model", str(out), "--format", "json")

@@ -19,6 +19,8 @@ from .conftest import REALDEV
 
 
 TINY = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}
+QUICK = {"folds": 3, "fixed": {"cv": 3}}
+"""Three grouped folds for the search and for the calibration: the recipe whole, sooner."""
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +38,8 @@ def small_data(tmp_path_factory, corpus):
 def test_two_runs_give_the_same_model(small_data, tmp_path):
     path, groups = small_data
     quiet = lambda s: None  # noqa: E731
-    a = train(path, tmp_path / "a.npz", heldout=groups[:2], grid=TINY, log=quiet)
-    b = train(path, tmp_path / "b.npz", heldout=groups[:2], grid=TINY, log=quiet)
+    a = train(path, tmp_path / "a.npz", heldout=groups[:2], grid=TINY, **QUICK, log=quiet)
+    b = train(path, tmp_path / "b.npz", heldout=groups[:2], grid=TINY, **QUICK, log=quiet)
     assert a.card["arrays_sha256"] == b.card["arrays_sha256"]
     assert a.card["metrics"] == b.card["metrics"]
     assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
@@ -67,7 +69,7 @@ def test_interrupted_training_keeps_previous_model(small_data, tmp_path, monkeyp
     flushed) leaves the previous model and card whole, and loadable."""
     path, groups = small_data
     out, card = tmp_path / "model.npz", tmp_path / "model.card.json"
-    first = train(path, out, heldout=groups[:2], grid=TINY, log=lambda s: None)
+    first = train(path, out, heldout=groups[:2], grid=TINY, **QUICK, log=lambda s: None)
     before = out.read_bytes(), card.read_bytes()
     real_fsync, calls = os.fsync, []
 
@@ -78,7 +80,7 @@ def test_interrupted_training_keeps_previous_model(small_data, tmp_path, monkeyp
         real_fsync(fd)
     monkeypatch.setattr(os, "fsync", fsync)
     with pytest.raises(KeyboardInterrupt):  # another model: C differs
-        train(path, out, heldout=groups[:2], grid=dict(TINY, C=[1.0]), log=lambda s: None)
+        train(path, out, heldout=groups[:2], grid=dict(TINY, C=[1.0]), **QUICK, log=lambda s: None)
     monkeypatch.undo()
     assert len(calls) == 2
     assert (out.read_bytes(), card.read_bytes()) == before
@@ -158,7 +160,7 @@ def test_training_scores_realdev_for_measurement_only(small_data, tmp_path):
     keyword baseline, recorded in the card, never trained on."""
     path, groups = small_data
     dev = realdev_records(REALDEV)
-    model = train(path, tmp_path / "m.npz", heldout=groups[:2], grid=TINY,
+    model = train(path, tmp_path / "m.npz", heldout=groups[:2], grid=TINY, **QUICK,
                   extra_eval={"realdev": dev}, log=lambda s: None)
     metrics = model.card["metrics"]
     assert metrics["realdev"]["all"]["n"] == metrics["realdev_baseline"]["all"]["n"] == len(dev) > 300
