@@ -200,6 +200,12 @@ _PASSIVE = _keys("""accusé accusée accusés accusées visé visée visés crit
     condamné condamnée menacé menacée menacés pointé blâmé accused blamed criticised criticized
     condemned threatened targeted denounced dénoncé dénoncée attaqué attaquée attacked""")
 _BY = _keys("par by")
+_TO = _keys("à au aux on upon")
+_ACT_VERBS = _keys("""accuse accusent accusé accusait accusant accused accuses accusing garde
+    menace menacent menacé menaçant threatened threatens threatening warned warns warning
+    avertit averti avertissent prévient prévenu condamne condamné condemned condemns blamed
+    blames blaming reproche reproché reprochent exhorte exhorté urged urges urging appelle
+    appelé called calls somme sommé dénonce dénoncé denounced""")
 _AUX = _keys("a ont avait avaient has have had")
 _CLAUSE_END = frozenset({",", "»", '"', "”", ":", "—"})
 _OF_BY = _keys("de d' des du par by from of")
@@ -232,6 +238,8 @@ def _news_shapes(toks: list[Token], spans, probs: list[tuple[float, float]]
             if earlier:
                 j = earlier[-1]
                 probs[j] = (probs[j][0] * 0.1, 0.99)
+        elif _addressed(before):
+            probs[k] = (probs[k][0] * 0.5, max(probs[k][1], 0.9))  # "a mis en garde la Russie"
         elif _speaker_last(toks, lo, hi):
             probs[k] = (max(probs[k][0], 0.95), probs[k][1] * 0.5)  # "…, a affirmé le ministère."
         elif lo > 0 and hi < len(toks) and toks[hi].key in _SAID and toks[lo - 1].raw in _CLAUSE_END:
@@ -255,6 +263,18 @@ def _coordinated(toks: list[Token], spans, chosen: list[int], exclude: int | Non
                 j += step
                 out.add(j)
     return sorted(out)
+
+
+def _addressed(before: list[str]) -> bool:
+    """Whether the words just before a mention (its determiner set aside) end with a verb of
+    an act that takes its addressee as object: "accuse Moscou", "a mis en garde la Russie",
+    "warned Washington", "reproche à Athènes", "called on Iran"."""
+    if not before:
+        return False
+    last = before[-1]
+    if last in _TO and len(before) > 1:
+        last = before[-2]
+    return last in _ACT_VERBS
 
 
 def _speaker_last(toks: list[Token], lo: int, hi: int) -> bool:
