@@ -13,6 +13,7 @@ A prediction is right when its span overlaps the gold span or its code is among 
 from __future__ import annotations
 
 import argparse
+import re
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -40,20 +41,24 @@ def load_examples() -> list[dict]:
     return out
 
 
-def _gold_range(text: str, span: str | None) -> tuple[int, int] | None:
+def _gold_ranges(text: str, span: str | None) -> list[tuple[int, int]]:
+    """Where an annotated span stands in the sentence: every occurrence of it as whole words
+    (the annotation gives the span's text, not its offsets), case-insensitively if need be."""
     if not span:
-        return None
-    i = text.find(span)
-    if i < 0:
-        i = text.lower().find(span.lower())
-    return (i, i + len(span)) if i >= 0 else None
+        return []
+    for flags in (0, re.IGNORECASE):
+        found = [(m.start(), m.end()) for m in
+                 re.finditer(rf"(?<!\w){re.escape(span)}(?!\w)", text, flags)]
+        if found:
+            return found
+    return []
 
 
 def _plays(m, text: str, span: str | None, codes: list[str]) -> bool:
     """Whether mention ``m`` plays the role annotated by ``span`` and ``codes``."""
-    rng = _gold_range(text, span)
-    if rng is not None:
-        return m.start < rng[1] and rng[0] < m.end
+    ranges = _gold_ranges(text, span)
+    if ranges:
+        return any(m.start < hi and lo < m.end for lo, hi in ranges)
     return m.code is not None and m.code in codes
 
 
