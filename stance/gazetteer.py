@@ -202,7 +202,7 @@ _DETERMINERS = frozenset(_fold(w) for w in """
     le la les l' the its their his her son sa ses leur leurs ce cette ces this these au aux
     a an un une des du plusieurs several some certains both deux two
 """.split())
-_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})
+_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they", "it", "we", "nous"})
 _CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "al", "el", "bin", "ben", "van", "von", "la"})
 _NOT_NAMES = frozenset(_fold(w) for w in """
     le la les l' un une des du de d' il elle ils elles on nous vous je ce cette ces mais et ou
