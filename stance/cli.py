@@ -93,7 +93,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                                            model_path=args.model)
     else:
         model = _load(args.model)
-        analyses = (a for batch in _chunks(_read_all(paths), 64) for a in analyze_many(batch, model))
+        actors = args.format != "table"  # the table shows no actors: do not look for them
+        analyses = (a for batch in _chunks(_read_all(paths), 64)
+                    for a in analyze_many(batch, model, actors=actors))
     docs = []
     with progress_bar(len(paths), "analyze", args.progress) as bar:
         for a in analyses:

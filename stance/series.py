@@ -105,7 +105,7 @@ def tension_series(documents: Iterable[Document | Analysis | str | os.PathLike],
     items = list(documents)
     analyses = [d for d in items if isinstance(d, Analysis)]
     rest = [d for d in items if not isinstance(d, Analysis)]
-    analyses += analyze_many(rest, model)
+    analyses += analyze_many(rest, model, actors=dyads or dyad is not None)
     undated = [a.document.name for a in analyses if not a.document.date]
     if undated:
         warnings.warn(f"{len(undated)} undated document(s) left out of the series: "
