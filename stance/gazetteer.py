@@ -66,17 +66,16 @@ def tokens(text: str) -> list[Token]:
     """Tokens with their offsets: words, elided articles ("l'", "d'") and single punctuation
     marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same.
 
-    Built by whole-text operations (one split of the text, one of its folded copy, running
-    sums of the pieces' lengths): the per-token work stays in C."""
+    Built by whole-text operations (one split of the text, running sums of the pieces'
+    lengths for offsets, keys sliced from a folded copy of the same length)."""
     if not unicodedata.is_normalized("NFC", text):
         return _tokens_one_by_one(text)
     pieces = _SPLIT.split(text)
-    raws = pieces[1::2]
-    keys = _SPLIT.split(text.translate(_TABLE))[1::2]
-    if len(keys) != len(raws):
-        keys = [_fold(r) for r in raws]
     bounds = list(accumulate(map(len, pieces)))
-    return list(map(tuple.__new__, repeat(Token), zip(bounds[0::2], bounds[1::2], raws, keys)))
+    starts, ends = bounds[0::2], bounds[1::2]
+    folded = text.translate(_TABLE)
+    keys = [folded[a:b] for a, b in zip(starts, ends)]
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, pieces[1::2], keys)))
 
 
 def _tokens_one_by_one(text: str) -> list[Token]:
@@ -247,9 +246,14 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
     names (two words or more at the start of a clause, where any word is capitalised), and
     generic speakers such as "the ministry"."""
     toks = tokens(text) if toks is None else toks
+    return [m for _, _, m in mention_spans(text, toks)]
+
+
+def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]]:
+    """:func:`find_mentions` with each mention's token range: (first, past-last, mention)."""
     gaz = gazetteer()
     spans: list[tuple[int, int, str | None, str]] = []  # token range, code, kind
-    hot = gaz.hot_
+    hot, st = gaz.hot_, gaz.starts_
     i = 0
     for start in [k for k, t in enumerate(toks) if t.key in hot or t.raw[0].isupper()]:
         if start < i:
@@ -264,12 +268,13 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
             i = hi
         elif _proper(toks[i]):
             j = i + 1
-            while j < len(toks) and not gaz.match(toks, j) and (_proper(toks[j]) or (
-                    toks[j].key in _CONNECTORS and j + 1 < len(toks) and _proper(toks[j + 1])
-                    and not gaz.match(toks, j + 1))):
+            while j < len(toks) and not (toks[j].key in st and gaz.match(toks, j)) and (
+                    _proper(toks[j]) or (
+                        toks[j].key in _CONNECTORS and j + 1 < len(toks) and _proper(toks[j + 1])
+                        and not (toks[j + 1].key in st and gaz.match(toks, j + 1)))):
                 j += 1
             code, kind = None, "name"
-            hit = gaz.match(toks, j) if j < len(toks) else None
+            hit = gaz.match(toks, j) if j < len(toks) and toks[j].key in st else None
             if hit and hit[2] == "leader":  # "Abdourahmane Tchiani": the known surname codes it
                 j, code, kind = j + hit[0], hit[1], "leader"
             floor = spans[-1][1] if spans else 0
@@ -292,8 +297,8 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
             if not _heads_actor(toks, j, gaz):
                 spans.append(_grow(toks, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
             i = j
-    return [Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start, toks[hi - 1].end,
-                    code, kind) for lo, hi, code, kind in spans]
+    return [(lo, hi, Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start,
+                             toks[hi - 1].end, code, kind)) for lo, hi, code, kind in spans]
 
 
 _OF = frozenset({"du", "de", "des", "d'", "of"})

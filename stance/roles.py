@@ -20,7 +20,7 @@ from importlib.resources import files
 from typing import Iterable, Sequence
 
 from .errors import ModelError
-from .gazetteer import Mention, Token, _fold, find_mentions, tokens
+from .gazetteer import Mention, Token, _fold, mention_spans, tokens
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
 
@@ -144,9 +144,7 @@ def role_model() -> RoleModel:
 def spans_of(text: str) -> tuple[list[Token], list[tuple[int, int, Mention]]]:
     """Tokens of ``text`` and its mentions with their token ranges."""
     toks = tokens(text)
-    starts = {t.start: i for i, t in enumerate(toks)}
-    ends = {t.end: i + 1 for i, t in enumerate(toks)}
-    return toks, [(starts[m.start], ends[m.end], m) for m in find_mentions(text, toks)]
+    return toks, mention_spans(text, toks)
 
 
 def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
