@@ -4,8 +4,9 @@
 
 Prints single-sentence latency (median, p90), batch throughput, the tokenisation floor, the
 naive scikit-learn pipeline refitted with the shipped hyper-parameters, 2-process scaling,
-cold start in a fresh process, ``import stance`` alone, and the model size, with the ratios
-and the target each figure is compared with. Pin it to one core with ``taskset -c 0`` for the
+cold start in a fresh process, ``import stance`` alone, the model size, and whole documents
+(the 906 story documents read, split, identified and analysed; a cold ``stance.analyze``),
+with the ratios and the target each figure is compared with (``--documents``: only these). Pin it to one core with ``taskset -c 0`` for the
 one-core figures; the 2-process figure needs both cores.
 """
 from __future__ import annotations
@@ -71,6 +72,25 @@ def parallel(n_proc: int, n: int) -> float:
         return time.perf_counter() - t0
 
 
+def documents(row) -> None:
+    """Whole documents: the story documents read, split into sentences, their language
+    identified and every sentence classified, on one core; and a cold start that analyses one."""
+    from stance.analysis import analyze_many
+    paths = sorted((ROOT / "seeds" / "documents" / "stories").glob("*.txt"))
+    chars = sum(len(p.read_text(encoding="utf-8")) for p in paths)
+
+    def run() -> None:
+        analyze_many([stance.read_document(p) for p in paths])
+
+    run()  # warm: the model's and the language identifier's first load is the cold start's
+    t = timeit(run)
+    row(f"read + analyze {len(paths)} documents ({chars // len(paths):,} chars)",
+        f"{len(paths) / t:,.0f}", "documents/s")
+    first = cold("import pathlib, stance; stance.analyze(stance.read_document("
+                 "pathlib.Path('seeds/documents/000_0a744793bc5dba96.txt')))")
+    row("cold start: fresh python, import, analyze", f"{first:.3f}", "s")
+
+
 def cold(code: str, runs: int = 5) -> float:
     times = []
     for _ in range(runs):
@@ -92,6 +112,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--batch", type=int, default=100_000)
     ap.add_argument("--quick", action="store_true", help="skip the scikit-learn refit")
+    ap.add_argument("--documents", action="store_true", help="only the whole-document figures")
     args = ap.parse_args()
     model = stance.default_model()
     corpus = [r.text for r in load_annotations(ROOT / "seeds" / "sentences")]
@@ -106,6 +127,9 @@ def main() -> None:
 
     print(f"{len(corpus)} corpus sentences, {words:.1f} words on average; batch of {len(batch)}; "
           f"model {model}")
+    if args.documents:
+        documents(row)
+        return
     def latencies(texts):
         out = []
         for t in texts:
@@ -171,6 +195,7 @@ def main() -> None:
     row("import stance alone", f"{import_time() * 1000:.1f}", "ms", "target <= 50 ms")
     size = (ROOT / "stance" / "data" / "model.npz").stat().st_size / 1e6
     row("model file", f"{size:.2f}", "MB", "target <= 15 MB")
+    documents(row)
 
 
 if __name__ == "__main__":
