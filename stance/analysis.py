@@ -4,8 +4,11 @@ document's label counts, tension and intensity.
 Tension rests on the Goldstein (1992) conflict-cooperation scale of CAMEO/GDELT event data —
 accuse (CAMEO 112) and deny responsibility (016) at -2, threaten (13) at -6, express intent
 to cooperate (03) at +4, neutral 0 — with the sign flipped so that **higher means more
-hostile**: a sentence's tension is ``-sum(p(label) * goldstein(label))`` under its predicted
-probabilities, between -4 (surely conciliatory) and +6 (surely a threat). A document's tension
+hostile**: a sentence's tension is ``sum((p(label) - min p) * weight(label))``, the expected
+weight once the probability every label shares (the smallest, evidence for none of them) is
+counted as neutral, between -4 (surely conciliatory) and +6 (surely a threat); a sentence the
+model cannot read (uniform probabilities) weighs 0, and doubt only ever pulls towards 0. A
+document's tension
 is the mean over its sentences (a mean, not a sum, so it does not grow with length), reported
 with its intensity, the share of sentences that carry a stance. Series of dated documents are
 :mod:`stance.series`.
@@ -59,8 +62,11 @@ class Analysis:
 
 
 def sentence_tension(probabilities: Mapping[str, float]) -> float:
-    """Expected tension of a sentence under its label probabilities (higher = more hostile)."""
-    return sum(p * TENSION_WEIGHTS[label] for label, p in probabilities.items())
+    """Tension of a sentence (higher = more hostile): the expected label weight once the
+    probability all labels share, ``min p``, is moved to neutral, so that not knowing weighs
+    nothing (uniform probabilities give 0, not the mean of the weights)."""
+    floor = min(probabilities.values())
+    return sum((p - floor) * TENSION_WEIGHTS[label] for label, p in probabilities.items())
 
 
 def sentence_record(text: str, prediction: Prediction | SentenceStance, index: int | None = None,

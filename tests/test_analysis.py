@@ -29,6 +29,26 @@ def test_sentence_tension_is_bounded_expectation(p):
     assert -4 - 1e-9 <= t <= 6 + 1e-9
 
 
+def test_not_knowing_weighs_nothing():
+    """A sentence the model cannot read (uniform probabilities) adds no hostility: 0, not the
+    mean of the weights (+1.2), so a document's tension does not climb with the model's ignorance."""
+    uniform = dict.fromkeys(LABELS, 1 / len(LABELS))
+    assert sentence_tension(uniform) == pytest.approx(0, abs=1e-12)
+    unread = stance.classify("ნატო ამბობს")  # a script the model never saw: "don't know"
+    assert list(unread.probabilities.values()) == pytest.approx([0.2] * len(LABELS))
+    assert sentence_tension(unread.probabilities) == pytest.approx(0, abs=1e-12)
+    assert sentence_tension(dict.fromkeys(LABELS, 0) | {"warning": 1}) == 6
+    assert sentence_tension(dict.fromkeys(LABELS, 0) | {"conciliation": 1}) == -4
+
+
+@given(probs, st.floats(0, 1))
+def test_doubt_only_pulls_tension_towards_zero(p, doubt):
+    """Mixing a sentence's probabilities with "don't know" scales its tension down by the
+    share of doubt: uncertainty never makes a sentence more hostile (or more conciliatory)."""
+    mixed = {k: (1 - doubt) * v + doubt / len(LABELS) for k, v in p.items()}
+    assert sentence_tension(mixed) == pytest.approx((1 - doubt) * sentence_tension(p), abs=1e-9)
+
+
 def test_seed_document_analysis():
     a = stance.analyze(SEED_DOC)
     assert len(a.sentences) == 12
