@@ -17,6 +17,13 @@ from typing import Iterable, Iterator, Sequence, TextIO
 from ._version import __version__
 from .errors import AnnotationError, StanceError
 from .labels import LABELS
+from .language import READ
+
+def _note(message: str | None) -> None:
+    """Tell the user something on stderr that is not an error (nothing when ``message`` is None)."""
+    if message:
+        sys.stderr.write(f"stance: note: {message}\n")
+
 
 def _load(model_path: str | None):
     from .model import default_model
@@ -51,16 +58,42 @@ def _short(text: str, width: int) -> str:
 
 def write_table(analysis, out: TextIO) -> None:
     d = analysis.document
-    out.write(f"== {d.name}" + (f"  ({d.date})" if d.date else "") + f"  [{d.lang}]\n")
+    out.write(f"== {d.name}" + (f"  ({d.date})" if d.date else "") + f"  [{d.lang or '-'}]\n")
     for i, s in enumerate(analysis.sentences):
-        out.write(f"{i:>3}  {s.label:<13}{s.confidence:>5.2f}  {s.tension:>+6.2f}  {_short(s.text, 90)}\n")
+        if s.label is None:  # not read: its language instead of a stance
+            out.write(f"{i:>3}  {'(' + str(s.lang) + ')':<13}{'-':>5}  {'-':>6}  {_short(s.text, 90)}\n")
+        else:
+            out.write(f"{i:>3}  {s.label:<13}{s.confidence:>5.2f}  {s.tension:>+6.2f}  "
+                      f"{_short(s.text, 90)}\n")
     c = analysis.counts
+    if analysis.tension is None:
+        out.write("tension -  (no sentence in " + " or ".join(READ) + ")  "
+                  f"sentences {len(analysis.sentences)}\n\n")
+        return
     out.write(f"tension {analysis.tension:+.2f}  intensity {analysis.intensity:.2f}  "
               f"sentences {len(analysis.sentences)}  " +
               " ".join(f"{lab}={c[lab]}" for lab in LABELS) + "\n\n")
 
 
-CSV_FIELDS = ["document", "date", "index", "start", "end", "label", "confidence", "tension",
+def unread_note(doc) -> str | None:
+    """The line that tells, once per document, which of its sentences the model left unread
+    for their language (None when it reads them all)."""
+    from collections import Counter
+
+    from .language import is_read
+    langs = Counter(s.lang for s in doc.sentences if not is_read(s.lang))
+    if not langs:
+        return None
+    named = ", ".join(sorted(langs, key=lambda lang: -langs[lang]))
+    reads = " and ".join(READ)
+    if not is_read(doc.lang):
+        return (f"{doc.name}: written in {doc.lang}, which the model does not read (it reads "
+                f"{reads}): no stance, no tension")
+    return (f"{doc.name}: {sum(langs.values())} sentence(s) in {named} left unread (the model "
+            f"reads {reads}): no stance, no tension for them")
+
+
+CSV_FIELDS = ["document", "date", "index", "start", "end", "lang", "label", "confidence", "tension",
               *[f"p_{lab}" for lab in LABELS], "text"]
 
 
@@ -71,7 +104,7 @@ def _csv_rows(analysis) -> Iterator[dict]:
         record = sentence_record(s.text, s, index=i, start=s.start, end=s.end)
         probabilities = record.pop("probabilities")
         yield {"document": d.path or d.name, "date": d.date or "", **record,
-               **{f"p_{lab}": probabilities[lab] for lab in LABELS}}
+               **{f"p_{lab}": (probabilities or {}).get(lab) for lab in LABELS}}
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -97,6 +130,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     with progress_bar(len(paths), "analyze", args.progress) as bar:
         for a in analyses:
             _write_analysis(a, args.format, out, writer, docs)
+            _note(unread_note(a.document))
             bar.update()
     if args.format == "json":
         json.dump(docs, out, ensure_ascii=False, indent=2)
@@ -136,9 +170,12 @@ def cmd_series(args: argparse.Namespace) -> int:
     from .documents import expand_paths
     from .series import tension_series
     paths = expand_paths(args.paths)
+    documents = list(_read_all(paths))
+    for d in documents:
+        _note(unread_note(d))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        periods = tension_series(list(_read_all(paths)), by=args.by, model=_load(args.model))
+        periods = tension_series(documents, by=args.by, model=_load(args.model))
     for w in caught:
         sys.stderr.write(f"stance: warning: {w.message}\n")
     if args.format == "jsonl":

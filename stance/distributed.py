@@ -128,9 +128,11 @@ def _merge(a: tuple[float, int, int], b: tuple[float, int, int]) -> tuple[float,
     return a[0] + b[0], a[1] + b[1], a[2] + b[2]
 
 
-def _is_dated(rec: Any) -> bool:
-    """Whether a record has a date (undated documents are left out of a series)."""
-    return _date(rec) is not None
+def _in_series(rec: Any) -> bool:
+    """Whether a record counts in a series: dated, and with a tension (documents without a
+    sentence the model reads, empty or in another language, have none)."""
+    tension = rec["tension"] if isinstance(rec, Mapping) else rec.tension
+    return _date(rec) is not None and tension is not None
 
 
 def _periods(dates: "pd.Series", by: str) -> "pd.Series":
@@ -146,7 +148,8 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
                       group: str | Callable[[Any], Any] | None = None) -> "pd.DataFrame":
     """Tension per period (and per ``group``) as a Dask aggregation of sums and counts, only
     the per-period totals reaching the client: period, [group], tension (mean of document
-    tensions), documents, sentences. Undated documents are left out.
+    tensions), documents, sentences. Undated documents, and documents without a tension (no
+    sentence the model reads), are left out.
 
     ``data`` is a Bag of :func:`analyze_bag` records (``summary``: exact; ``dict``: tensions
     rounded to 4 decimals) or of Analyses, or a dask DataFrame with columns date, tension and
@@ -161,7 +164,7 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
     keys = ["period"] + ([name] if name else [])
     db = _need("dask.bag")
     if isinstance(data, db.Bag):
-        folded = data.filter(_is_dated).foldby(
+        folded = data.filter(_in_series).foldby(
             functools.partial(_period_key, by=by, group=group), _add, (0.0, 0, 0),
             _merge, (0.0, 0, 0)).compute()
         rows = [(*key, t / n, n, s) for key, (t, n, s) in folded]
@@ -181,7 +184,7 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
         frame = data[cols]
         frame = frame.assign(period=frame["date"].map_partitions(
             _periods, by, meta=pd.Series([], dtype=object, name="period")))
-        frame = frame[frame["period"].notnull()]
+        frame = frame[frame["period"].notnull() & frame["tension"].notnull()]
         agg = frame.groupby(keys).agg({"tension": ["sum", "count"], n_col: "sum"}).compute()
         agg.columns = ["tension_sum", "documents", "sentences"]
         agg = agg.reset_index()

@@ -10,15 +10,11 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import DocumentError
+from .language import has_other_script, identify, is_read, mostly_other_script
 from .sentences import Sentence, split_sentences
 
 _HEADER = re.compile(r"^[ \t\u00a0]*date[ \t\u00a0]+(\d{4})-(\d{2})(?:-(\d{2}))?[ \t\u00a0]*(.*)$")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
-_FR = frozenset("le la les des du une et est dans pour que qui sur au aux pas ne a été ont avec "
-                "selon par ce cette il elle ils son sa ses leur".split())
-_EN = frozenset("the of and to in is was for that on with as by at from has have it its said "
-                "be are were this an which their not will".split())
-_WORDS = re.compile(r"[^\W\d_]+")
 
 DOC_SUFFIXES = frozenset({".txt", ".text"})
 """The file suffixes taken for documents when a folder is given."""
@@ -26,13 +22,14 @@ DOC_SUFFIXES = frozenset({".txt", ".text"})
 
 @dataclass(frozen=True)
 class Document:
-    """A read document: its text (line endings normalised), metadata, paragraphs (of the body)
-    and sentences (headline first) with their offsets in ``text``."""
+    """A read document: its text (line endings normalised), metadata, its language (see
+    :mod:`stance.language`; None when it holds no letter), paragraphs (of the body) and
+    sentences (headline first) with their offsets in ``text`` and their language."""
 
     text: str
     date: str | None = None
     headline: str | None = None
-    lang: str = "fr"
+    lang: str | None = None
     path: str | None = None
     paragraphs: tuple[str, ...] = ()
     sentences: tuple[Sentence, ...] = field(default=(), repr=False)
@@ -43,14 +40,6 @@ class Document:
         if self.path:
             return Path(self.path).name
         return self.headline or self.text[:60]
-
-
-def detect_language(text: str) -> str:
-    """``"fr"`` or ``"en"``, by which language's commonest words are more frequent in ``text``."""
-    words = [w.lower() for w in _WORDS.findall(text[:20000])]
-    fr = sum(w in _FR for w in words)
-    en = sum(w in _EN for w in words)
-    return "en" if en > fr else "fr"
 
 
 def _decode(data: bytes, where: str) -> str:
@@ -83,11 +72,22 @@ def parse_document(raw: str, path: str | None = None) -> Document:
             sentences.append(Sentence(headline, start, start + len(headline)))
         body_start = len(first) + len(sep)
     body = text[body_start:]
+    lang = identify(f"{headline}\n{body}" if headline else body)
     paragraphs = tuple(p.strip() for p in re.split(r"\n[ \t]*\n", body) if p.strip())
     sentences.extend(Sentence(s.text, s.start + body_start, s.end + body_start)
                      for s in split_sentences(body))
-    return Document(text=text, date=date, headline=headline, lang=detect_language(body),
-                    path=path, paragraphs=paragraphs, sentences=tuple(sentences))
+    return Document(text=text, date=date, headline=headline, lang=lang, path=path,
+                    paragraphs=paragraphs, sentences=_with_languages(sentences, lang, text))
+
+
+def _with_languages(sentences: list[Sentence], lang: str | None, text: str) -> tuple[Sentence, ...]:
+    """The sentences with their language: the document's, except a sentence mostly in another
+    script (a Russian quote in a French story), identified on its own. Only documents that
+    hold letters of another script pay for the check."""
+    check = is_read(lang) and has_other_script(text)
+    return tuple(Sentence(s.text, s.start, s.end,
+                          identify(s.text) if check and mostly_other_script(s.text) else lang)
+                 for s in sentences)
 
 
 def read_document(source: str | os.PathLike | bytes) -> Document:

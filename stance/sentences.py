@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence and its position: ``document_text[start:end] == text``."""
+    """A sentence and its position: ``document_text[start:end] == text``; ``lang`` is its
+    language when known (a document's sentences carry it, see :mod:`stance.language`)."""
 
     text: str
     start: int
     end: int
+    lang: str | None = None
 
 
 # abbreviations that are never the end of a sentence (titles, "e.g."): compared lower-cased

@@ -1,7 +1,8 @@
 """Tension of a dated series of documents, period by period, with a bootstrap interval.
 
 A period's tension is the mean of its documents' tensions (:mod:`stance.analysis`); the
-same wire story reprinted counts once, and undated documents are left out with a warning.
+same wire story reprinted counts once, and undated documents, and documents without a
+sentence the model reads (empty, or in another language), are left out with a warning.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Iterable
 
 from .analysis import Analysis, analyze_many
 from .documents import Document
+from .language import READ
 from .model import Model
 from .text import shingles, similar_pairs
 
@@ -86,7 +88,7 @@ def tension_series(documents: Iterable[Document | Analysis | str | os.PathLike],
     A period's tension is the mean of its documents' tensions; its 95 % interval comes from a
     two-stage bootstrap (documents, then sentences within them). Near-duplicate documents
     (the same wire story reprinted, see :data:`DUPLICATE_JACCARD`) count once; undated
-    documents are left out with a warning.
+    documents, and documents without a sentence the model reads, are left out with a warning.
     """
     items = list(documents)
     analyses = [d for d in items if isinstance(d, Analysis)]
@@ -96,7 +98,12 @@ def tension_series(documents: Iterable[Document | Analysis | str | os.PathLike],
     if undated:
         warnings.warn(f"{len(undated)} undated document(s) left out of the series: "
                       f"{', '.join(undated[:5])}", stacklevel=2)
-    dated = [a for a in analyses if a.document.date]
+    unread = [a.document.name for a in analyses if a.document.date and a.tension is None]
+    if unread:
+        warnings.warn(f"{len(unread)} document(s) without a sentence in {' or '.join(READ)} "
+                      f"(empty, or in another language) left out of the series: "
+                      f"{', '.join(unread[:5])}", stacklevel=2)
+    dated = [a for a in analyses if a.document.date and a.tension is not None]
     dated.sort(key=lambda a: a.document.date)
     by_period: dict[str, list[Analysis]] = {}
     for a in dated:
@@ -108,9 +115,10 @@ def tension_series(documents: Iterable[Document | Analysis | str | os.PathLike],
         dup = {j for _, j, _ in similar_pairs(sets, DUPLICATE_JACCARD)}
         kept = [a for i, a in enumerate(group) if i not in dup]
         values = [a.tension for a in kept]
-        low, high = _bootstrap([[s.tension for s in a.sentences] for a in kept], n_boot, seed)
-        n_sent = sum(len(a.sentences) for a in kept)
-        intensity = (sum(len(a.sentences) * a.intensity for a in kept) / n_sent) if n_sent else 0.0
+        tensions = [[s.tension for s in a.sentences if s.tension is not None] for a in kept]
+        low, high = _bootstrap(tensions, n_boot, seed)
+        n_sent = sum(len(t) for t in tensions)
+        intensity = sum(len(t) * a.intensity for t, a in zip(tensions, kept)) / n_sent
         out.append(Period(period, sum(values) / len(values), low, high, len(kept), n_sent,
                           len(dup), intensity))
     return out

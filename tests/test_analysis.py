@@ -67,7 +67,8 @@ def test_one_sentence_record_for_every_output():
     s = a.sentences[3]
     rec = a.to_dict()["sentences"][3]
     assert rec == sentence_record(s.text, s, index=3, start=s.start, end=s.end)
-    assert list(rec) == ["index", "text", "start", "end", "label", "confidence", "tension", "probabilities"]
+    assert list(rec) == ["index", "text", "start", "end", "lang", "label", "confidence", "tension",
+                         "probabilities"]
     assert rec["tension"] == round(s.tension, 4) and rec["confidence"] == round(s.confidence, 4)
     exact = sentence_record(s.text, stance.classify(s.text), digits=None)
     assert list(exact) == ["text", "label", "confidence", "tension", "probabilities"]

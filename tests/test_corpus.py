@@ -41,9 +41,12 @@ def test_every_annotated_document_is_annotated_whole_and_in_order(corpus):
     for name, recs in by_doc.items():
         assert name in docs, f"annotations of {name} but no document seeds/documents/**/{name}.txt"
         recs.sort(key=lambda r: r.index)
-        sentences = read_document(docs[name]).sentences
+        doc = read_document(docs[name])
+        sentences = doc.sentences
         assert [r.index for r in recs] == list(range(len(sentences))), name
         assert [r.text for r in recs] == [s.text for s in sentences], name
+        # identified in its annotated language, every sentence read
+        assert {r.lang for r in recs} == {doc.lang} == {s.lang for s in sentences}, name
 
 
 def test_story_sentences_name_their_actors(corpus):
