@@ -75,7 +75,7 @@ def parse_document(raw: str, path: str | None = None) -> Document:
     lang = identify(f"{headline}\n{body}" if headline else body)
     paragraphs = tuple(p.strip() for p in re.split(r"\n[ \t]*\n", body) if p.strip())
     sentences.extend(Sentence(s.text, s.start + body_start, s.end + body_start)
-                     for s in split_sentences(body))
+                     for s in split_sentences(body, lang))
     return Document(text=text, date=date, headline=headline, lang=lang, path=path,
                     paragraphs=paragraphs, sentences=_with_languages(sentences, lang, text))
 
