@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
-from .documents import Document, read_document
+from .documents import Document, parse_document
 from .labels import LABELS, TENSION_WEIGHTS
 from .language import is_read
 from .model import Model
@@ -112,21 +112,30 @@ def _model(model: Model | None) -> Model:
     return model
 
 
-def _as_document(doc: Document | str | os.PathLike) -> Document:
-    return doc if isinstance(doc, Document) else read_document(doc)
+def as_document(doc: Document | str, where: str = "analyze") -> Document:
+    """``doc`` itself, or the document whose text it is; a path is refused (files are read
+    by :func:`stance.read_document`, never guessed from a string)."""
+    if isinstance(doc, Document):
+        return doc
+    if isinstance(doc, str):
+        return parse_document(doc)
+    hint = " (read a file with stance.read_document(path))" if isinstance(doc, os.PathLike) else ""
+    raise TypeError(f"{where}() expects a Document or a document's text, got "
+                    f"{type(doc).__name__}{hint}")
 
 
-def analyze(document: Document | str | os.PathLike, model: Model | None = None) -> Analysis:
-    """Classify every sentence of ``document`` (a :class:`Document`, a path or a text) and
-    compute its label counts, tension and intensity."""
+def analyze(document: Document | str, model: Model | None = None) -> Analysis:
+    """Classify every sentence of ``document`` (a :class:`Document`, or a document's text:
+    never a path, see :func:`stance.read_document`) and compute its label counts, tension and
+    intensity."""
     return analyze_many([document], model)[0]
 
 
-def analyze_many(documents: Iterable[Document | str | os.PathLike], model: Model | None = None
+def analyze_many(documents: Iterable[Document | str], model: Model | None = None
                  ) -> list[Analysis]:
     """:func:`analyze` over many documents, classifying all their sentences that the model
     reads in one batch."""
-    docs = [_as_document(d) for d in documents]
+    docs = [as_document(d, "analyze_many") for d in documents]
     preds = iter(_model(model).classify_many(
         [s.text for d in docs for s in d.sentences if is_read(s.lang)]))
     return [_assemble(d, preds) for d in docs]

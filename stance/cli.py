@@ -32,10 +32,10 @@ def _load(model_path: str | None):
 
 
 def _read_all(paths: list[str]):
-    from .documents import read_document
+    from .documents import parse_document, read_document
     for p in paths:
         if p == "-":
-            yield read_document(sys.stdin.buffer.read())
+            yield parse_document(sys.stdin.buffer.read())
         else:
             yield read_document(Path(p))
 

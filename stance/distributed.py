@@ -83,8 +83,9 @@ def classify_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = Non
 
 def analyze_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None,
                 record: str = "summary") -> "dask.bag.Bag":
-    """Analyze a Bag of document paths or texts (read on the workers), one batch per
-    partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
+    """Analyze a Bag of document paths (read on the workers; a ``str`` is a path), file
+    contents (bytes) or Documents (``bag.map(stance.documents.parse_document)`` for texts),
+    one batch per partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
     :meth:`stance.analysis.Analysis.to_dict` records (``record="dict"``)."""
     _need("dask.bag")
     if record not in ("summary", "dict"):

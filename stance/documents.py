@@ -53,8 +53,14 @@ def _decode(data: bytes, where: str) -> str:
                             "convert it to UTF-8 first") from None
 
 
-def parse_document(raw: str, path: str | None = None) -> Document:
-    """Parse the text of a document (header optional) into a :class:`Document`."""
+def parse_document(raw: str | bytes, path: str | None = None) -> Document:
+    """Parse the text of a document (header optional; bytes are decoded as UTF-8) into a
+    :class:`Document`; ``path`` is only what the document is called. Files are
+    :func:`read_document`'s."""
+    if isinstance(raw, bytes):
+        raw = _decode(raw, path or "<bytes>")
+    if not isinstance(raw, str):
+        raise TypeError(f"parse_document() expects str or bytes, got {type(raw).__name__}")
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").translate(_SPACES)
     date = headline = None
     first, sep, rest = text.partition("\n")
@@ -90,37 +96,30 @@ def _with_languages(sentences: list[Sentence], lang: str | None, text: str) -> t
                  for s in sentences)
 
 
-def read_document(source: str | os.PathLike | bytes) -> Document:
-    """Read a document from a path, from its text, or from bytes (UTF-8).
-
-    A ``str`` is taken as a path when it names an existing file and holds no line break,
-    otherwise as the document's text. Raises :class:`stance.DocumentError` naming the file
-    for a missing, binary or non-UTF-8 file.
-    """
-    if isinstance(source, bytes):
-        return parse_document(_decode(source, "<bytes>"))
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
-                                           and len(source) < 4096 and _is_file(source)):
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise DocumentError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise DocumentError(f"{path}: is a folder, not a document") from None
-        except OSError as exc:
-            raise DocumentError(f"{path}: cannot read ({exc.strerror or exc})") from None
-        return parse_document(_decode(data, str(path)), str(path))
-    if isinstance(source, str):
-        return parse_document(source)
-    raise TypeError(f"read_document() expects a path, str or bytes, got {type(source).__name__}")
-
-
-def _is_file(s: str) -> bool:
+def read_document(path: str | os.PathLike) -> Document:
+    """Read the document file at ``path`` (a ``str`` is always a path: texts go to
+    :func:`parse_document`). Raises :class:`stance.DocumentError` naming the file for a
+    missing, binary or non-UTF-8 file."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"read_document() expects a path (str or os.PathLike), got "
+                        f"{type(path).__name__}; for a document's text or bytes use parse_document()")
+    where = _shown(os.fspath(path))
     try:
-        return os.path.isfile(s)
-    except (OSError, ValueError):
-        return False
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{where}: no such file (read_document() takes a path; "
+                            "parse_document() takes a text)") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{where}: is a folder, not a document") from None
+    except (OSError, ValueError) as exc:
+        raise DocumentError(f"{where}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    return parse_document(_decode(data, where), os.fspath(path))
+
+
+def _shown(path: str, width: int = 80) -> str:
+    """``path`` as an error message shows it: on one line, cut when long."""
+    path = " ".join(path.split("\n"))
+    return path if len(path) <= width else path[:width - 1] + "…"
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:

@@ -7,7 +7,6 @@ sentence the model reads (empty, or in another language), are left out with a wa
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from dataclasses import dataclass
 from typing import Iterable
@@ -81,9 +80,10 @@ def _bootstrap(docs: list[list[float]], n_boot: int, seed: int) -> tuple[float, 
     return float(low), float(high)
 
 
-def tension_series(documents: Iterable[Document | Analysis | str | os.PathLike], by: str = "month",
+def tension_series(documents: Iterable[Document | Analysis | str], by: str = "month",
                    model: Model | None = None, n_boot: int = 1000, seed: int = 0) -> list[Period]:
-    """Tension per period over dated documents, oldest first.
+    """Tension per period over dated documents (Documents, Analyses or documents' texts;
+    files are read by :func:`stance.read_document`), oldest first.
 
     A period's tension is the mean of its documents' tensions; its 95 % interval comes from a
     two-stage bootstrap (documents, then sentences within them). Near-duplicate documents

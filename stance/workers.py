@@ -104,12 +104,15 @@ def classify_records(texts: Iterable[str], model_path: str | None) -> list[dict[
 
 
 def _read(item: Any) -> Any:
-    """A Document from a path (read here, on the worker), a text, bytes, or a Document."""
-    from .documents import Document, read_document
+    """A Document from a path (read here, on the worker; a ``str`` is always a path), from a
+    file's bytes, or a Document as it is."""
+    from .documents import Document, parse_document, read_document
     if isinstance(item, Document):
         return item
     if isinstance(item, PathItem):
         return replace(read_document(Path(item.absolute)), path=item.given)
+    if isinstance(item, bytes):
+        return parse_document(item)
     return read_document(item)
 
 

@@ -50,7 +50,7 @@ def test_doubt_only_pulls_tension_towards_zero(p, doubt):
 
 
 def test_seed_document_analysis():
-    a = stance.analyze(SEED_DOC)
+    a = stance.analyze(stance.read_document(SEED_DOC))
     assert len(a.sentences) == 12
     assert a.counts["conciliation"] >= 6 and sum(a.counts.values()) == 12
     assert a.tension < 0  # mostly conciliatory: talks agreed
@@ -63,7 +63,7 @@ def test_seed_document_analysis():
 
 def test_one_sentence_record_for_every_output():
     """Analysis.to_dict, the CLI's CSV and JSON Lines and the Dask bags all write this record."""
-    a = stance.analyze(SEED_DOC)
+    a = stance.analyze(stance.read_document(SEED_DOC))
     s = a.sentences[3]
     rec = a.to_dict()["sentences"][3]
     assert rec == sentence_record(s.text, s, index=3, start=s.start, end=s.end)

@@ -22,11 +22,17 @@ import numpy as np  # noqa: E402
 
 import stance  # noqa: E402
 from stance import distributed as sd  # noqa: E402
-from stance.analysis import analyze_many, sentence_tension  # noqa: E402
+from stance.analysis import analyze_many as _analyze_many, sentence_tension  # noqa: E402
 from stance.errors import DocumentError  # noqa: E402
 from stance.labels import LABELS  # noqa: E402
 from stance.persistence import load_model  # noqa: E402
 from stance.series import period_of  # noqa: E402
+
+
+def analyze_many(paths, model):
+    """The single-process reference: the files read by read_document, then analysed."""
+    return _analyze_many([stance.read_document(p) for p in paths], model)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "sentences"
@@ -105,9 +111,11 @@ def test_analyze_bag_equals_single_process(client, docs, model, model_path):
     summaries = sd.analyze_bag(bag, model_path).compute()
     assert summaries == [sd.summary(a) for a in expected]
     assert [s["tension"] for s in summaries] == [a.tension for a in expected]
-    texts_bag = db.from_sequence([Path(p).read_text(encoding="utf-8") for p in docs], npartitions=3)
-    assert [r["tension"] for r in sd.analyze_bag(texts_bag, model_path).compute()] == \
-           [a.tension for a in expected]
+    texts = [Path(p).read_text(encoding="utf-8") for p in docs]  # texts go through parse_document
+    for bag in (db.from_sequence(texts, npartitions=3).map(stance.parse_document),
+                db.from_sequence([t.encode() for t in texts], npartitions=3)):
+        assert [r["tension"] for r in sd.analyze_bag(bag, model_path).compute()] == \
+               [a.tension for a in expected]
 
 
 def _pandas_periods(analyses, by, group):
