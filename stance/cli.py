@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import sys
@@ -18,6 +19,12 @@ from ._version import __version__
 from .errors import AnnotationError, StanceError
 from .labels import LABELS
 from .language import READ
+
+def dumps(obj: object, indent: int | None = None) -> str:
+    """JSON as every output of the command writes it: UTF-8 text as is, and never NaN or
+    infinity, which are not JSON (a ValueError instead of an unreadable line)."""
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=indent)
+
 
 def _note(message: str | None) -> None:
     """Tell the user something on stderr that is not an error (nothing when ``message`` is None)."""
@@ -133,8 +140,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             _note(unread_note(a.document))
             bar.update()
     if args.format == "json":
-        json.dump(docs, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(dumps(docs, indent=2) + "\n")
     return 0
 
 
@@ -143,7 +149,7 @@ def _write_analysis(a, fmt: str, out: TextIO, writer: csv.DictWriter | None, doc
     if fmt == "table":
         write_table(a, out)
     elif fmt == "jsonl":
-        out.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
+        out.write(dumps(a.to_dict()) + "\n")
     elif fmt == "json":
         docs.append(a.to_dict())
     else:
@@ -157,7 +163,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         from .analysis import sentence_record
         for t, p in zip(texts, preds):
-            sys.stdout.write(json.dumps(sentence_record(t, p), ensure_ascii=False) + "\n")
+            sys.stdout.write(dumps(sentence_record(t, p)) + "\n")
     else:
         for t, p in zip(texts, preds):
             sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t}\n")
@@ -180,7 +186,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         sys.stderr.write(f"stance: warning: {w.message}\n")
     if args.format == "jsonl":
         for p in periods:
-            sys.stdout.write(json.dumps(p.__dict__) + "\n")
+            sys.stdout.write(dumps(dataclasses.asdict(p)) + "\n")
         return 0
     sys.stdout.write(f"{'period':<10}{'tension':>9}{'95% low':>9}{'95% high':>9}{'docs':>6}"
                      f"{'dups':>6}{'sentences':>11}{'intensity':>11}\n")
@@ -212,8 +218,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     result = evaluate(gold, model.predict(texts), langs)
     base = evaluate(gold, list(KeywordBaseline().predict(texts)), langs)
     if args.format == "json":
-        json.dump({"model": result, "keyword_baseline": base}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(dumps({"model": result, "keyword_baseline": base}, indent=2) + "\n")
     else:
         sys.stdout.write(format_report(result, f"model on {args.data}") + "\n")
         sys.stdout.write(format_report(base, "keyword baseline") + "\n")

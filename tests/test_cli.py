@@ -161,3 +161,39 @@ def test_without_the_train_extra(tmp_path):
     r = cli("classify", "Moscou dément toute implication.")
     assert r.returncode == 0 and r.stdout.startswith("denial")
 
+
+
+def _strict_json(text):
+    """Parse JSON as a strict reader does: NaN and Infinity are not JSON."""
+    def refuse(name):
+        raise AssertionError(f"{name} in JSON output")
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_every_json_output_is_valid_json(tmp_path, capsys):
+    """An empty dated document once gave a NaN interval that `series --format jsonl` printed as
+    NaN; empty documents are now left out of a series (with a warning) and every JSON writer
+    refuses NaN."""
+    (tmp_path / "a.txt").write_text(" date 2024-01 Kiev accuse Moscou\n\nLe ministre a menacé "
+                                    "de représailles.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(" date 2024-02\n\n", encoding="utf-8")  # dated, empty
+    assert main(["series", "--format", "jsonl", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    periods = [_strict_json(line) for line in out.splitlines()]
+    assert [p["period"] for p in periods] == ["2024-01"] and "b.txt" in err
+    for fmt in ("json", "jsonl"):
+        assert main(["analyze", "--format", fmt, str(tmp_path)]) == 0
+        out = capsys.readouterr().out
+        docs = _strict_json(out) if fmt == "json" else [_strict_json(x) for x in out.splitlines()]
+        assert docs[1]["sentences"] == [] and docs[1]["tension"] is None
+    assert main(["classify", "--format", "jsonl", "Moscou dément."]) == 0
+    _strict_json(capsys.readouterr().out)
+    assert main(["evaluate", "--format", "json", "--data", str(SEEDS / "seed_documents.jsonl")]) == 0
+    _strict_json(capsys.readouterr().out)
+
+
+def test_json_writer_refuses_nan():
+    from stance.cli import dumps
+    with pytest.raises(ValueError):
+        dumps({"low": float("nan")})
+    assert dumps({"t": "é"}) == '{"t": "é"}'
