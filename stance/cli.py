@@ -298,8 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except AnnotationError as exc:
         sys.stderr.write(f"stance: error: {len(exc.problems)} problem(s) in the annotations\n")
-        for f, line, msg in exc.problems:
-            sys.stderr.write(f"  {f}:{line}: {msg}\n")
+        for line in exc.lines():
+            sys.stderr.write(f"  {line}\n")
         return 1
     except (StanceError, ValueError, OSError) as exc:
         sys.stderr.write(f"stance: error: {exc}\n")

@@ -197,3 +197,9 @@ def test_json_writer_refuses_nan():
     with pytest.raises(ValueError):
         dumps({"low": float("nan")})
     assert dumps({"t": "é"}) == '{"t": "é"}'
+
+
+def test_missing_annotation_path_is_named(tmp_path, capsys):
+    assert main(["evaluate", "--data", str(tmp_path / "nope.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'nope.jsonl'}: no such file or folder" in err and ":0:" not in err
