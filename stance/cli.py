@@ -38,13 +38,37 @@ def _load(model_path: str | None):
     return load_model(model_path) if model_path else default_model()
 
 
-def _read_all(paths: list[str]):
+def _read_all(paths: list[str], skipped: list[str] | None = None):
+    """The documents at ``paths`` (``-``: stdin), in order. With a ``skipped`` list, a file
+    that cannot be read is told on stderr with its reason, added to it and passed over."""
     from .documents import parse_document, read_document
     for p in paths:
-        if p == "-":
-            yield parse_document(sys.stdin.buffer.read())
-        else:
-            yield read_document(Path(p))
+        try:
+            yield parse_document(sys.stdin.buffer.read()) if p == "-" else read_document(Path(p))
+        except StanceError as exc:
+            if skipped is None:
+                raise
+            _skip(p, exc, skipped)
+
+
+def _skip(path: str, reason: Exception, skipped: list[str]) -> None:
+    """Record and tell (on stderr) that ``path`` is left out, and why."""
+    skipped.append(path)
+    sys.stderr.write(f"stance: skipped: {reason}\n")
+
+
+def _expand(paths: list[str], skipped: list[str] | None) -> list[str]:
+    """:func:`stance.documents.expand_paths`, path by path when bad paths are skipped."""
+    from .documents import expand_paths
+    if skipped is None:
+        return expand_paths(paths)
+    out: list[str] = []
+    for p in paths:
+        try:
+            out.extend(expand_paths([p]))
+        except StanceError as exc:
+            _skip(p, exc, skipped)
+    return out
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -116,9 +140,12 @@ def _csv_rows(analysis) -> Iterator[dict]:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze_many
-    from .documents import expand_paths
     from .progress import progress_bar
-    paths = expand_paths(args.paths)
+    skipped: list[str] | None = [] if args.skip_bad else None
+    if args.skip_bad and (args.scheduler or args.workers):
+        raise StanceError("--skip-bad works in one process only, not with --workers or "
+                          "--scheduler: leave one of them out")
+    paths = _expand(args.paths, skipped)
     out = sys.stdout
     writer = None
     if args.format == "csv":
@@ -132,15 +159,20 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                                            model_path=args.model)
     else:
         model = _load(args.model)
-        analyses = (a for batch in _chunks(_read_all(paths), 64) for a in analyze_many(batch, model))
+        analyses = (a for batch in _chunks(_read_all(paths, skipped), 64)
+                    for a in analyze_many(batch, model))
     docs = []
+    done = 0
     with progress_bar(len(paths), "analyze", args.progress) as bar:
         for a in analyses:
             _write_analysis(a, args.format, out, writer, docs)
             _note(unread_note(a.document))
             bar.update()
+            done += 1
     if args.format == "json":
         out.write(dumps(docs, indent=2) + "\n")
+    if skipped:
+        _note(f"{len(skipped)} bad file(s) skipped (--skip-bad), {done} analysed")
     return 0
 
 
@@ -156,17 +188,19 @@ def _write_analysis(a, fmt: str, out: TextIO, writer: csv.DictWriter | None, doc
         writer.writerows(_csv_rows(a))
 
 
+_ONE_LINE = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a TSV field on one line
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
-    texts = args.texts or [line.rstrip("\n") for line in sys.stdin]
-    texts = [t for t in texts if t.strip()]
-    preds = _load(args.model).classify_many(texts)
+    texts = args.texts or [line.rstrip("\r\n") for line in sys.stdin]
+    preds = _load(args.model).classify_many(texts)  # line i out for line i in, blank ones too
     if args.format == "jsonl":
         from .analysis import sentence_record
         for t, p in zip(texts, preds):
             sys.stdout.write(dumps(sentence_record(t, p)) + "\n")
     else:
         for t, p in zip(texts, preds):
-            sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t}\n")
+            sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t.translate(_ONE_LINE)}\n")
     return 0
 
 
@@ -249,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     _model_option(a)
     a.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs stance[dask])")
     a.add_argument("--workers", type=_positive, help="run on a local Dask cluster of N workers")
+    a.add_argument("--skip-bad", action="store_true",
+                   help="list files that cannot be read on stderr with the reason, analyse the "
+                        "rest and exit 0 (default: stop at the first, exit 1)")
     a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="a progress bar on stderr (default: only when stderr is a terminal)")
     a.set_defaults(func=cmd_analyze)
