@@ -267,22 +267,47 @@ def _positive(value: str) -> int:
 
 
 def _model_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", help="a model file (default: the shipped model)")
+    parser.add_argument("--model", metavar="MODEL.npz",
+                        help="a model file written by stance train (default: the shipped model)")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help that shows each option's default when it has one worth showing (not None or off)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if ("default" not in text and action.default not in (None, False, argparse.SUPPRESS)
+                and action.option_strings):
+            text += " (default: %(default)s)"
+        return text
+
+
+DESCRIPTION = ("Label who accuses, denies, warns or conciliates in French and English news, "
+               "sentence by sentence: analyze documents, classify sentences, build a tension "
+               "series, and train or evaluate models on annotation files. Exit codes: 0 on "
+               "success, 1 on bad input, 2 on bad usage.")
+PATHS_HELP = "a document file, a folder (every *.txt below it) or - for stdin"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="stance", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="stance", description=DESCRIPTION, formatter_class=_HelpFormatter)
     p.add_argument("--version", action="version", version=f"stance {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    a = sub.add_parser("analyze", help="label every sentence of documents and give their tension",
-                       description="Label every sentence of documents (files, folders, or - for "
-                                   "stdin) and give each document's tension.")
-    a.add_argument("paths", nargs="+", metavar="PATH")
-    a.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
+    def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=description, formatter_class=_HelpFormatter)
+
+    a = command("analyze", "label every sentence of documents and give their tension",
+                "Label every sentence of documents (files, folders, or - for stdin) and give "
+                "each document's tension.")
+    a.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
+    a.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table",
+                   help="a table to read; one JSON array; a JSON document a line; a CSV row a sentence")
     _model_option(a)
-    a.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs stance[dask])")
-    a.add_argument("--workers", type=_positive, help="run on a local Dask cluster of N workers")
+    a.add_argument("--scheduler", metavar="ADDR",
+                   help="address of a Dask scheduler to run on (needs stance[dask])")
+    a.add_argument("--workers", type=_positive, metavar="N",
+                   help="run on a local Dask cluster of N worker processes (needs stance[dask])")
     a.add_argument("--skip-bad", action="store_true",
                    help="list files that cannot be read on stderr with the reason, analyse the "
                         "rest and exit 0 (default: stop at the first, exit 1)")
@@ -290,38 +315,49 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a progress bar on stderr (default: only when stderr is a terminal)")
     a.set_defaults(func=cmd_analyze)
 
-    c = sub.add_parser("classify", help="label sentences given as arguments or as lines on stdin",
-                       description="Label sentences given as arguments, or one per line on stdin.")
-    c.add_argument("texts", nargs="*", metavar="TEXT")
-    c.add_argument("--format", choices=["tsv", "jsonl"], default="tsv")
+    c = command("classify", "label sentences given as arguments or as lines on stdin",
+                "Label sentences given as arguments, or one per line on stdin: output line i "
+                "answers input line i, blank lines too.")
+    c.add_argument("texts", nargs="*", metavar="TEXT",
+                   help="sentences to label (default: one per line on stdin)")
+    c.add_argument("--format", choices=["tsv", "jsonl"], default="tsv",
+                   help="label, confidence and text separated by tabs; or a JSON record a line")
     _model_option(c)
     c.set_defaults(func=cmd_classify)
 
-    s = sub.add_parser("series", help="tension per period over dated documents",
-                       description="Tension per period over dated documents, with a 95%% "
-                                   "bootstrap interval; reprinted stories count once.")
-    s.add_argument("paths", nargs="+", metavar="PATH")
-    s.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month")
-    s.add_argument("--format", choices=["table", "jsonl"], default="table")
+    s = command("series", "tension per period over dated documents",
+                "Tension per period over dated documents, with a 95% bootstrap interval; "
+                "reprinted stories count once; undated documents and documents without a "
+                "sentence in French or English are left out, with a warning.")
+    s.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
+    s.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month",
+                   help="the length of a period")
+    s.add_argument("--format", choices=["table", "jsonl"], default="table",
+                   help="a table to read, or a JSON object a period")
     _model_option(s)
     s.set_defaults(func=cmd_series)
 
-    t = sub.add_parser("train", help="train a model on annotation files (JSON Lines)",
-                       description="Validate annotation files, choose hyper-parameters by grouped "
-                                   "cross-validation, report on held-out groups, write a model.")
-    t.add_argument("--data", required=True, nargs="+", help="annotation files or folders")
-    t.add_argument("--out", required=True, help="where to write the model (.npz)")
-    t.add_argument("--heldout", nargs="+", help="groups to hold out (default: a fixed fifth)")
-    t.add_argument("--folds", type=int, default=5)
+    t = command("train", "train a model on annotation files (JSON Lines)",
+                "Validate annotation files, choose hyper-parameters by grouped "
+                "cross-validation, report on held-out groups, write a model.")
+    t.add_argument("--data", required=True, nargs="+", metavar="PATH",
+                   help="annotation files (JSON Lines) or folders of *.jsonl")
+    t.add_argument("--out", required=True, metavar="MODEL.npz",
+                   help="where to write the model (.npz) and its card")
+    t.add_argument("--heldout", nargs="+", metavar="GROUP",
+                   help="groups to hold out for the final report (default: a fixed fifth)")
+    t.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds")
     t.add_argument("--quick", action="store_true", help="one grid point instead of the search")
     t.set_defaults(func=cmd_train)
 
-    e = sub.add_parser("evaluate", help="score a model on annotation files",
-                       description="Score a model (default: the shipped one) and the keyword "
-                                   "baseline on annotation files, per label and language.")
-    e.add_argument("--data", required=True, nargs="+", help="annotation files or folders")
+    e = command("evaluate", "score a model on annotation files",
+                "Score a model (default: the shipped one) and the keyword baseline on "
+                "annotation files, per label and language.")
+    e.add_argument("--data", required=True, nargs="+", metavar="PATH",
+                   help="annotation files (JSON Lines) or folders of *.jsonl")
     _model_option(e)
-    e.add_argument("--format", choices=["text", "json"], default="text")
+    e.add_argument("--format", choices=["text", "json"], default="text",
+                   help="tables to read, or one JSON object")
     e.set_defaults(func=cmd_evaluate)
     return p
 

@@ -239,3 +239,22 @@ def test_classify_keeps_line_i_for_line_i():
         assert labels[1] == labels[2] == labels[4] == "neutral"  # nothing to read
     r = run("classify", "Moscou dément.\tKiev accuse.", "", "Paris salue\nl'accord.")
     assert [len(x.split("\t")) for x in r.stdout.splitlines()] == [3, 3, 3]
+
+
+def test_help_is_whole_and_shows_defaults():
+    """The description once stopped mid-sentence, series --help said "95%%", and most options
+    had no help: every argument of every command has help, and defaults are shown."""
+    from stance.cli import build_parser
+    parser = build_parser()
+    assert parser.description.endswith(".") and "and train or evaluate models" in parser.description
+    commands = parser._subparsers._group_actions[0].choices
+    assert set(commands) == {"analyze", "classify", "series", "train", "evaluate"}
+    for name, sub in commands.items():
+        for action in sub._actions:
+            assert action.help, f"stance {name}: {action.dest} has no help"
+        text = sub.format_help()
+        assert "%%" not in text, name
+        for action in sub._actions:
+            if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
+                assert f"(default: {action.default})" in " ".join(text.split()), (name, action.dest)
+    assert "95% bootstrap" in " ".join(commands["series"].format_help().split())
