@@ -51,7 +51,7 @@ def _read_all(paths: list[str], skipped: list[str] | None = None):
             _skip(p, exc, skipped)
 
 
-def _skip(path: str, reason: Exception, skipped: list[str]) -> None:
+def _skip(path: str, reason: Exception | str, skipped: list[str]) -> None:
     """Record and tell (on stderr) that ``path`` is left out, and why."""
     skipped.append(path)
     sys.stderr.write(f"stance: skipped: {reason}\n")
@@ -142,9 +142,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze_many
     from .progress import progress_bar
     skipped: list[str] | None = [] if args.skip_bad else None
-    if args.skip_bad and (args.scheduler or args.workers):
-        raise StanceError("--skip-bad works in one process only, not with --workers or "
-                          "--scheduler: leave one of them out")
     paths = _expand(args.paths, skipped)
     out = sys.stdout
     writer = None
@@ -155,8 +152,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if "-" in paths:
             raise StanceError("stdin (-) cannot be analysed on a Dask cluster: pass files")
         from .distributed import analyze_paths
+        on_bad = None if skipped is None else (lambda path, reason: _skip(path, reason, skipped))
         analyses: Iterable = analyze_paths(paths, scheduler=args.scheduler, workers=args.workers,
-                                           model_path=args.model)
+                                           model_path=args.model, on_bad=on_bad)
     else:
         model = _load(args.model)
         analyses = (a for batch in _chunks(_read_all(paths, skipped), 64)

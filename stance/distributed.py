@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 from .errors import MissingExtraError
 from .extras import require
 from .labels import LABELS
-from .workers import (PROBA_COLUMNS, PathItem, analyze_packed, analyze_records, classify_partition,
+from .workers import (PROBA_COLUMNS, BadDocument, PathItem, analyze_packed, analyze_records, classify_partition,
                       classify_records, dumps_analyses, gc_paused, model_key, summary, worker_model,
                       worker_models)
 
@@ -232,7 +232,8 @@ def _n_workers(client: Any) -> int:
 
 def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = None,
                   workers: int | None = None, model_path: str | os.PathLike | None = None,
-                  progress: bool | None = False, client: Any = None) -> Iterator["Analysis"]:
+                  progress: bool | None = False, client: Any = None,
+                  on_bad: Callable[[str, str], None] | None = None) -> Iterator["Analysis"]:
     """Analyze documents on a Dask cluster and yield their Analyses in input order.
 
     Connects to ``scheduler`` (an address such as ``tcp://host:8786``), or uses ``client``, or
@@ -242,7 +243,9 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
     partition in one batch. Partitions run in input order
     (task priorities) and only a few per worker are in flight, so results stream back in
     order with bounded memory whatever the number of documents. ``progress`` shows a progress
-    bar on stderr (None: only when stderr is a terminal).
+    bar on stderr (None: only when stderr is a terminal). A file that cannot be read fails the
+    run, unless ``on_bad`` is given: it is then called with the path and the reason, in input
+    order, and the file is passed over.
     """
     from .documents import expand_paths
     from .progress import progress_bar
@@ -274,8 +277,9 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
             window = 4 * max(_n_workers(client), 1)
             while submitted < len(chunks) and len(in_flight) < window:
                 i = submitted
-                in_flight.append(client.submit(analyze_packed, chunks[i], key_model, pure=False,
-                                               key=f"stance-analyze-{token}-{i}", priority=-i))
+                in_flight.append(client.submit(analyze_packed, chunks[i], key_model, on_bad is not None,
+                                               pure=False, key=f"stance-analyze-{token}-{i}",
+                                               priority=-i))
                 submitted += 1
 
         with progress_bar(len(items), "analyze", progress) as bar:
@@ -288,7 +292,11 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
                 bar.update(n_docs)
                 with gc_paused():
                     analyses = pickle.loads(payload)
-                yield from analyses
+                for a in analyses:
+                    if isinstance(a, BadDocument):
+                        on_bad(a.path, a.reason)
+                    else:
+                        yield a
     finally:
         if own:
             client.close()

@@ -107,8 +107,9 @@ def read_document(path: str | os.PathLike) -> Document:
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
-        raise DocumentError(f"{where}: no such file (read_document() takes a path; "
-                            "parse_document() takes a text)") from None
+        hint = (" (read_document() takes a path; parse_document() takes a text)"
+                if any(c.isspace() for c in os.fspath(path)) else "")
+        raise DocumentError(f"{where}: no such file{hint}") from None
     except IsADirectoryError:
         raise DocumentError(f"{where}: is a folder, not a document") from None
     except (OSError, ValueError) as exc:

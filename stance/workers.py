@@ -14,7 +14,7 @@ import threading
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from .labels import LABELS
 
@@ -107,10 +107,14 @@ def _read(item: Any) -> Any:
     """A Document from a path (read here, on the worker; a ``str`` is always a path), from a
     file's bytes, or a Document as it is."""
     from .documents import Document, parse_document, read_document
+    from .errors import DocumentError
     if isinstance(item, Document):
         return item
     if isinstance(item, PathItem):
-        return replace(read_document(Path(item.absolute)), path=item.given)
+        try:
+            return replace(read_document(Path(item.absolute)), path=item.given)
+        except DocumentError as exc:  # named as the client gave it, not as the worker reads it
+            raise DocumentError(str(exc).replace(item.absolute, item.given, 1)) from None
     if isinstance(item, bytes):
         return parse_document(item)
     return read_document(item)
@@ -179,7 +183,31 @@ def dumps_analyses(analyses: list["Analysis"]) -> bytes:
     return pickle.dumps(analyses, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def analyze_packed(items: Iterable[Any], model_path: str | None) -> tuple[int, bytes]:
-    """One partition of documents -> (number of documents, pickled Analyses): one payload."""
-    analyses = _analyze_items(items, model_path)
-    return len(analyses), dumps_analyses(analyses)
+class BadDocument(NamedTuple):
+    """A document that could not be read, in the place of its Analysis: its path and why."""
+
+    path: str
+    reason: str
+
+
+def analyze_packed(items: Iterable[Any], model_path: str | None, skip_bad: bool = False
+                   ) -> tuple[int, bytes]:
+    """One partition of documents -> (number of documents, pickled Analyses): one payload.
+    With ``skip_bad``, a document that cannot be read is a :class:`BadDocument` in its place
+    instead of failing the partition."""
+    if not skip_bad:
+        analyses = _analyze_items(items, model_path)
+        return len(analyses), dumps_analyses(analyses)
+    from .analysis import analyze_many
+    from .errors import StanceError
+    items = list(items)
+    docs, out = [], []
+    for it in items:
+        try:
+            docs.append(_read(it))
+            out.append(None)  # its Analysis, filled in below
+        except StanceError as exc:
+            out.append(BadDocument(getattr(it, "given", str(it)), str(exc)))
+    with gc_paused():
+        analyses = iter(analyze_many(docs, worker_model(model_path)))
+    return len(items), dumps_analyses([next(analyses) if o is None else o for o in out])

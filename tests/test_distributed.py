@@ -167,6 +167,20 @@ def test_analyze_paths_reports_missing_file(client, docs, tmp_path):
         list(sd.analyze_paths([docs[0], str(tmp_path / "missing.txt")], client=client))
 
 
+def test_analyze_paths_passes_over_bad_files_when_asked(client, docs, model, model_path, tmp_path):
+    """stance analyze --skip-bad on a cluster: the workers hand back a bad file's reason in its
+    place, the partition's other documents are analysed, and the order is kept."""
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"PK\x03\x04\x00\x00binary")
+    paths = [docs[0], str(tmp_path / "missing.txt"), docs[1], str(binary), docs[2]]
+    bad: list = []
+    got = list(sd.analyze_paths(paths, client=client, model_path=model_path,
+                                on_bad=lambda path, reason: bad.append((path, reason))))
+    assert got == analyze_many(docs[:3], model)
+    assert [p for p, _ in bad] == [paths[1], paths[3]]
+    assert "no such file" in bad[0][1] and "looks like a binary file" in bad[1][1]
+
+
 def test_analyze_paths_opens_folders_as_the_cli_does(client, docs, model_path):
     got = list(sd.analyze_paths([Path(docs[0]).parent], client=client, model_path=model_path))
     assert [a.document.path for a in got] == sorted(docs)
