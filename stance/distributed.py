@@ -117,11 +117,12 @@ def _period_key(rec: Any, by: str, group: str | Callable | None) -> tuple:
 
 
 def _add(acc: tuple[float, int, int], rec: Any) -> tuple[float, int, int]:
-    """Fold one document into (sum of tensions, documents, sentences)."""
+    """Fold one document into (sum of tensions, documents, sentences read)."""
     if isinstance(rec, Mapping):
-        n = rec["n_sentences"] if "n_sentences" in rec else len(rec["sentences"])
+        n = (rec["n_sentences"] if "n_sentences" in rec
+             else sum(s["label"] is not None for s in rec["sentences"]))
         return acc[0] + rec["tension"], acc[1] + 1, acc[2] + n
-    return acc[0] + rec.tension, acc[1] + 1, acc[2] + len(rec.sentences)
+    return acc[0] + rec.tension, acc[1] + 1, acc[2] + sum(s.label is not None for s in rec.sentences)
 
 
 def _merge(a: tuple[float, int, int], b: tuple[float, int, int]) -> tuple[float, int, int]:

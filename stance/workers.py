@@ -162,11 +162,13 @@ def _analyze_items(items: Iterable[Any], model_path: str | None) -> list["Analys
 
 
 def summary(analysis: "Analysis") -> dict[str, Any]:
-    """A flat per-document record with unrounded tension: what :func:`tension_by_period` sums."""
+    """A flat per-document record with unrounded tension: what :func:`tension_by_period` sums
+    (``n_sentences``: the sentences read, those in a language the model reads)."""
     d = analysis.document
     return {"document": d.path or d.name, "path": d.path, "date": d.date, "headline": d.headline,
             "lang": d.lang, "tension": analysis.tension, "intensity": analysis.intensity,
-            "counts": dict(analysis.counts), "n_sentences": len(analysis.sentences)}
+            "counts": dict(analysis.counts),
+            "n_sentences": sum(s.label is not None for s in analysis.sentences)}  # the ones read
 
 
 def analyze_records(items: Iterable[Any], model_path: str | None, record: str) -> list[dict]:

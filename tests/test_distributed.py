@@ -181,6 +181,19 @@ def test_analyze_paths_passes_over_bad_files_when_asked(client, docs, model, mod
     assert "no such file" in bad[0][1] and "looks like a binary file" in bad[1][1]
 
 
+def test_tension_by_period_leaves_out_documents_without_tension(client, model_path):
+    """Like tension_series: an empty dated document, or one in a language the model does not
+    read, has no tension and is not counted (no NaN, no None in a sum)."""
+    texts = [" date 2024-01 Kiev accuse Moscou\n\nLe ministre a menacé de représailles.\n",
+             " date 2024-01\n\n",
+             " date 2024-01 Путин заявил\n\nПрезидент России заявил в среду, что Москва готова.\n"]
+    bag = db.from_sequence(texts, npartitions=2).map(stance.parse_document)
+    for data in (sd.analyze_bag(bag, model_path), sd.analyze_bag(bag, model_path, record="dict")):
+        out = sd.tension_by_period(data, by="month")
+        assert out["documents"].tolist() == [1] and out["sentences"].tolist() == [2]
+        assert np.isfinite(out["tension"]).all()
+
+
 def test_analyze_paths_opens_folders_as_the_cli_does(client, docs, model_path):
     got = list(sd.analyze_paths([Path(docs[0]).parent], client=client, model_path=model_path))
     assert [a.document.path for a in got] == sorted(docs)
