@@ -6,9 +6,11 @@ Prints single-sentence latency (median, p90), batch throughput, the tokenisation
 naive scikit-learn pipeline refitted with the shipped hyper-parameters, 2-process scaling,
 time and peak memory of one text of 256 KB and of 1 MB (how they grow with its length), cold
 start in a fresh process, ``import stance`` alone (cold: no bytecode cache, as on the first
-run after installing; and with its bytecode cached), and the model size, with the ratios and
-the target each figure is compared with. ``--part`` runs only the long-text or the start-up
-lines. Pin it to one core with ``taskset -c 0`` for the
+run after installing; and with its bytecode cached), the model size, and whole documents (the
+906 story documents read, split, identified and analysed; a cold ``stance.analyze``), with
+the ratios and the target each figure is compared with. ``--part`` runs only the long-text or
+the start-up lines, ``--documents`` only the whole-document ones. Pin it to one core with
+``taskset -c 0`` for the
 one-core figures; the 2-process figure needs both cores.
 """
 from __future__ import annotations
@@ -74,6 +76,25 @@ def parallel(n_proc: int, n: int) -> float:
         t0 = time.perf_counter()
         pool.map(_work, spans, chunksize=1)
         return time.perf_counter() - t0
+
+
+def documents(row) -> None:
+    """Whole documents: the story documents read, split into sentences, their language
+    identified and every sentence classified, on one core; and a cold start that analyses one."""
+    from stance.analysis import analyze_many
+    paths = sorted((ROOT / "seeds" / "documents" / "stories").glob("*.txt"))
+    chars = sum(len(p.read_text(encoding="utf-8")) for p in paths)
+
+    def run() -> None:
+        analyze_many([stance.read_document(p) for p in paths])
+
+    run()  # warm: the model's and the language identifier's first load is the cold start's
+    t = timeit(run)
+    row(f"read + analyze {len(paths)} documents ({chars // len(paths):,} chars)",
+        f"{len(paths) / t:,.0f}", "documents/s")
+    first = cold("import pathlib, stance; stance.analyze(stance.read_document("
+                 "pathlib.Path('seeds/documents/000_0a744793bc5dba96.txt')))")
+    row("cold start: fresh python, import, analyze", f"{first:.3f}", "s")
 
 
 def cold(code: str, runs: int = 5) -> float:
@@ -148,6 +169,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="skip the scikit-learn refit")
     ap.add_argument("--part", choices=["all", "long", "startup"], default="all",
                     help="run every line, or only the long-text or the start-up ones")
+    ap.add_argument("--documents", action="store_true", help="only the whole-document figures")
     args = ap.parse_args()
     model = stance.default_model()
     corpus = [r.text for r in load_annotations(ROOT / "seeds" / "sentences")]
@@ -167,6 +189,9 @@ def main() -> None:
 
     print(f"{len(corpus)} corpus sentences, {words:.1f} words on average; batch of {len(batch)}; "
           f"model {model}")
+    if args.documents:
+        documents(row)
+        return
     def latencies(texts):
         out = []
         for t in texts:
@@ -229,6 +254,7 @@ def main() -> None:
     bench_startup(row)
     size = (ROOT / "stance" / "data" / "model.npz").stat().st_size / 1e6
     row("model file", f"{size:.2f}", "MB", "target <= 15 MB")
+    documents(row)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 from .errors import MissingExtraError
 from .extras import require
 from .labels import LABELS
-from .workers import (PROBA_COLUMNS, PathItem, analyze_packed, analyze_records, classify_partition,
+from .workers import (PROBA_COLUMNS, BadDocument, PathItem, analyze_packed, analyze_records, classify_partition,
                       classify_records, dumps_analyses, gc_paused, model_key, summary, worker_model,
                       worker_models)
 
@@ -83,8 +83,9 @@ def classify_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = Non
 
 def analyze_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None,
                 record: str = "summary") -> "dask.bag.Bag":
-    """Analyze a Bag of document paths or texts (read on the workers), one batch per
-    partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
+    """Analyze a Bag of document paths (read on the workers; a ``str`` is a path), file
+    contents (bytes) or Documents (``bag.map(stance.documents.parse_document)`` for texts),
+    one batch per partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
     :meth:`stance.analysis.Analysis.to_dict` records (``record="dict"``)."""
     _need("dask.bag")
     if record not in ("summary", "dict"):
@@ -116,11 +117,12 @@ def _period_key(rec: Any, by: str, group: str | Callable | None) -> tuple:
 
 
 def _add(acc: tuple[float, int, int], rec: Any) -> tuple[float, int, int]:
-    """Fold one document into (sum of tensions, documents, sentences)."""
+    """Fold one document into (sum of tensions, documents, sentences read)."""
     if isinstance(rec, Mapping):
-        n = rec["n_sentences"] if "n_sentences" in rec else len(rec["sentences"])
+        n = (rec["n_sentences"] if "n_sentences" in rec
+             else sum(s["label"] is not None for s in rec["sentences"]))
         return acc[0] + rec["tension"], acc[1] + 1, acc[2] + n
-    return acc[0] + rec.tension, acc[1] + 1, acc[2] + len(rec.sentences)
+    return acc[0] + rec.tension, acc[1] + 1, acc[2] + sum(s.label is not None for s in rec.sentences)
 
 
 def _merge(a: tuple[float, int, int], b: tuple[float, int, int]) -> tuple[float, int, int]:
@@ -139,9 +141,11 @@ def _dyad_rows(rec: Any) -> list[dict[str, Any]]:
             for k, (t, n) in dyads.items()]
 
 
-def _is_dated(rec: Any) -> bool:
-    """Whether a record has a date (undated documents are left out of a series)."""
-    return _date(rec) is not None
+def _in_series(rec: Any) -> bool:
+    """Whether a record counts in a series: dated, and with a tension (documents without a
+    sentence the model reads, empty or in another language, have none)."""
+    tension = rec["tension"] if isinstance(rec, Mapping) else rec.tension
+    return _date(rec) is not None and tension is not None
 
 
 def _periods(dates: "pd.Series", by: str) -> "pd.Series":
@@ -157,7 +161,8 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
                       group: str | Callable[[Any], Any] | None = None) -> "pd.DataFrame":
     """Tension per period (and per ``group``) as a Dask aggregation of sums and counts, only
     the per-period totals reaching the client: period, [group], tension (mean of document
-    tensions), documents, sentences. Undated documents are left out.
+    tensions), documents, sentences. Undated documents, and documents without a tension (no
+    sentence the model reads), are left out.
 
     ``data`` is a Bag of :func:`analyze_bag` records (``summary``: exact; ``dict``: tensions
     rounded to 4 decimals) or of Analyses, or a dask DataFrame with columns date, tension and
@@ -177,9 +182,9 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
         if not isinstance(data, db.Bag):
             raise TypeError("tension_by_period(group='dyad') needs a Bag of analyze_bag records "
                             "or Analyses: a DataFrame has no actors")
-        data = data.filter(_is_dated).map(_dyad_rows).flatten()
+        data = data.filter(_in_series).map(_dyad_rows).flatten()
     if isinstance(data, db.Bag):
-        folded = data.filter(_is_dated).foldby(
+        folded = data.filter(_in_series).foldby(
             functools.partial(_period_key, by=by, group=group), _add, (0.0, 0, 0),
             _merge, (0.0, 0, 0)).compute()
         rows = [(*key, t / n, n, s) for key, (t, n, s) in folded]
@@ -199,7 +204,7 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
         frame = data[cols]
         frame = frame.assign(period=frame["date"].map_partitions(
             _periods, by, meta=pd.Series([], dtype=object, name="period")))
-        frame = frame[frame["period"].notnull()]
+        frame = frame[frame["period"].notnull() & frame["tension"].notnull()]
         agg = frame.groupby(keys).agg({"tension": ["sum", "count"], n_col: "sum"}).compute()
         agg.columns = ["tension_sum", "documents", "sentences"]
         agg = agg.reset_index()
@@ -246,7 +251,8 @@ def _n_workers(client: Any) -> int:
 
 def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = None,
                   workers: int | None = None, model_path: str | os.PathLike | None = None,
-                  progress: bool | None = False, client: Any = None) -> Iterator["Analysis"]:
+                  progress: bool | None = False, client: Any = None,
+                  on_bad: Callable[[str, str], None] | None = None) -> Iterator["Analysis"]:
     """Analyze documents on a Dask cluster and yield their Analyses in input order.
 
     Connects to ``scheduler`` (an address such as ``tcp://host:8786``), or uses ``client``, or
@@ -256,7 +262,9 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
     partition in one batch. Partitions run in input order
     (task priorities) and only a few per worker are in flight, so results stream back in
     order with bounded memory whatever the number of documents. ``progress`` shows a progress
-    bar on stderr (None: only when stderr is a terminal).
+    bar on stderr (None: only when stderr is a terminal). A file that cannot be read fails the
+    run, unless ``on_bad`` is given: it is then called with the path and the reason, in input
+    order, and the file is passed over.
     """
     from .documents import expand_paths
     from .progress import progress_bar
@@ -288,8 +296,9 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
             window = 4 * max(_n_workers(client), 1)
             while submitted < len(chunks) and len(in_flight) < window:
                 i = submitted
-                in_flight.append(client.submit(analyze_packed, chunks[i], key_model, pure=False,
-                                               key=f"stance-analyze-{token}-{i}", priority=-i))
+                in_flight.append(client.submit(analyze_packed, chunks[i], key_model, on_bad is not None,
+                                               pure=False, key=f"stance-analyze-{token}-{i}",
+                                               priority=-i))
                 submitted += 1
 
         with progress_bar(len(items), "analyze", progress) as bar:
@@ -302,7 +311,11 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
                 bar.update(n_docs)
                 with gc_paused():
                     analyses = pickle.loads(payload)
-                yield from analyses
+                for a in analyses:
+                    if isinstance(a, BadDocument):
+                        on_bad(a.path, a.reason)
+                    else:
+                        yield a
     finally:
         if own:
             client.close()

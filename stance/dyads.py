@@ -97,7 +97,7 @@ def record_dyads(record: dict) -> dict[str, tuple[float, int]]:
     acc: dict[str, list[float]] = {}
     for s in record.get("sentences", ()):
         src, tgt = s.get("source_code"), s.get("target_code")
-        if src and tgt and src != tgt:
+        if src and tgt and src != tgt and s.get("tension") is not None:
             acc.setdefault(f"{src}-{tgt}", []).append(s["tension"])
     return {k: (sum(v) / len(v), len(v)) for k, v in acc.items()}
 

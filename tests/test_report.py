@@ -141,7 +141,7 @@ def sentences_of(analyses) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def series_analyses():
-    return [stance.analyze(p) for p in sorted(SERIES.glob("*.txt"))]
+    return [stance.analyze(stance.read_document(p)) for p in sorted(SERIES.glob("*.txt"))]
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +218,8 @@ def test_valid_page_for_each_kind_of_input(case, tmp_path):
              "binary": [tmp_path / "bin.txt", SEED_DOC]}[case]
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01binary")
-    analyses = [stance.analyze(i) for i in items if not str(i).endswith("bin.txt")]
+    analyses = [stance.analyze(i if isinstance(i, str) else stance.read_document(i))
+                for i in items if not str(i).endswith("bin.txt")]
     page = Page(build_report(items, generated="test"))
     check_page(page)
     assert [(s["text"], s["labels"][0]) for s in page.sentences] == sentences_of(analyses)
@@ -247,7 +248,7 @@ documents = st.lists(st.tuples(st.one_of(st.none(), st.integers(1, 12)),
 def test_any_text_gives_a_well_formed_page_with_every_sentence(docs):
     items = [((f" date 2024-{m:02d} " if m else "") + " ".join(parts)).encode("utf-8") for m, parts in docs]
     readable = [i for i in items if b"\x00" not in i[:8192]]  # NUL: read as binary, skipped
-    analyses = [stance.analyze(stance.read_document(i)) for i in readable]
+    analyses = [stance.analyze(stance.parse_document(i)) for i in readable]
     page = Page(build_report(items, generated="test"))
     check_page(page)
     assert [(s["text"], s["labels"][0]) for s in page.sentences] == sentences_of(analyses)
@@ -285,14 +286,15 @@ def test_pairs_come_from_the_series_api_when_it_offers_dyads(series_analyses, mo
 
 
 def test_no_actors_no_pairs_but_a_note():
-    page = Page(build_report([stance.analyze(p, actors=False) for p in sorted(SERIES.glob("*.txt"))],
+    page = Page(build_report([stance.analyze(stance.read_document(p), actors=False)
+                              for p in sorted(SERIES.glob("*.txt"))],
                              generated="test"))
     assert "f-actor" not in page.ids and not page.pair_points
     assert len(page.points) == 7
 
 
 def test_page_folds_texts_beyond_its_size_limit():
-    analyses = [stance.analyze(p) for p in sorted(STORIES.glob("*.txt"))[:24]]
+    analyses = [stance.analyze(stance.read_document(p)) for p in sorted(STORIES.glob("*.txt"))[:24]]
     full = build_report(analyses, generated="test", max_bytes=10_000_000)
     assert len(Page(full).sentences) == sum(len(a.sentences) for a in analyses)
     limit = int(len(full.encode()) * 0.6)
@@ -350,7 +352,7 @@ def test_cli_help_and_stdin(tmp_path, capsys):
                             input=SEED_DOC.read_bytes(), capture_output=True, timeout=300)
     assert result.returncode == 0, result.stderr
     page = Page(out.read_text(encoding="utf-8"))
-    assert [(s["text"], s["labels"][0]) for s in page.sentences] == sentences_of([stance.analyze(SEED_DOC)])
+    assert [(s["text"], s["labels"][0]) for s in page.sentences] == sentences_of([stance.analyze(stance.read_document(SEED_DOC))])
 
 
 def test_write_is_atomic(tmp_path, monkeypatch):

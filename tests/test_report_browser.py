@@ -89,7 +89,7 @@ def dom_attributes(tmp_path: Path, page: Path) -> tuple[dict[str, str], list[str
 
 @pytest.fixture(scope="module")
 def report_file(tmp_path_factory):
-    analyses = [stance.analyze(p) for p in sorted(SERIES.glob("*.txt"))]
+    analyses = [stance.analyze(stance.read_document(p)) for p in sorted(SERIES.glob("*.txt"))]
     path = tmp_path_factory.mktemp("report") / "report.html"
     stance.report(analyses, path, generated="test")
     return path, analyses

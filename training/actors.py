@@ -165,7 +165,7 @@ def main() -> None:
         print(f"held-out stories ({len(held)} sentences), fitted on the rest:",
               _fmt(score(held, RoleModel.from_dict(data))))
         data = fit(examples) | {"thresholds": data["thresholds"]}
-        OUT.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0) + "\n",
+        OUT.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True, indent=0) + "\n",
                        encoding="utf-8")
         roles = RoleModel.from_dict(data)
         print(f"wrote {OUT}: {len(data['weights'])} features")

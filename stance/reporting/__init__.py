@@ -4,7 +4,7 @@ each sentence marked by its label. One file, offline: inline CSS, inline SVG, a 
 script (the page reads the same without it).
 
     >>> import stance
-    >>> stance.report([stance.analyze(p) for p in paths], "report.html")   # doctest: +SKIP
+    >>> stance.report([stance.analyze(stance.read_document(p)) for p in paths], "report.html")   # doctest: +SKIP
 
 ``stance report PATH... -o report.html`` does the same from the command line.
 """

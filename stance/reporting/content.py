@@ -95,9 +95,10 @@ def _source_name(item: Any) -> str:
 
 
 def read_sources(items: Iterable[Any], model: Any) -> tuple[list[Any], list[Skipped]]:
-    """Analyses of ``items`` (Analysis objects kept as they are; documents, paths, texts or
-    bytes analysed with ``model``) and the sources skipped: unreadable ones (with the reader's
-    message) and documents without a sentence. Other types raise ``TypeError``."""
+    """Analyses of ``items`` (Analysis objects kept as they are; Documents, file paths
+    (``os.PathLike``), documents' texts (``str``) or bytes analysed with ``model``) and the
+    sources skipped: unreadable ones (with the reader's message) and documents without a
+    sentence. A ``str`` is always a text, never a path. Other types raise ``TypeError``."""
     import stance
 
     analyses: list[Any] = []
@@ -107,7 +108,12 @@ def read_sources(items: Iterable[Any], model: Any) -> tuple[list[Any], list[Skip
             analysis = item
         else:
             try:
-                doc = item if isinstance(item, stance.Document) else stance.read_document(item)
+                if isinstance(item, stance.Document):
+                    doc = item
+                elif isinstance(item, (str, bytes)):
+                    doc = stance.parse_document(item)
+                else:
+                    doc = stance.read_document(item)
             except DocumentError as exc:
                 skipped.append(Skipped(_source_name(item), str(exc)))
                 continue
