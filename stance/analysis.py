@@ -8,9 +8,8 @@ hostile**: a sentence's tension is ``sum((p(label) - min p) * weight(label))``, 
 weight once the probability every label shares (the smallest, evidence for none of them) is
 counted as neutral, between -4 (surely conciliatory) and +6 (surely a threat); a sentence the
 model cannot read (uniform probabilities) weighs 0, and doubt only ever pulls towards 0. A
-document's tension
-is the mean over its sentences (a mean, not a sum, so it does not grow with length), reported
-with its intensity, the share of sentences that carry a stance. A sentence in a language the
+document's tension is the mean over its sentences (a mean, not a sum, so it does not grow with
+length), reported with its intensity, the share of sentences that carry a stance. A sentence in a language the
 model does not read (:mod:`stance.language`) is left unread: no label, no tension, and no part
 in its document's counts, tension and intensity, which are None when no sentence is read (an
 empty document, or one in another language). Series of dated documents are :mod:`stance.series`.
@@ -127,7 +126,7 @@ def _model(model: Model | None) -> Model:
     return model
 
 
-def as_document(doc: Document | str, where: str = "analyze") -> Document:
+def _as_document(doc: Document | str, where: str = "analyze") -> Document:
     """``doc`` itself, or the document whose text it is; a path is refused (files are read
     by :func:`stance.read_document`, never guessed from a string)."""
     if isinstance(doc, Document):
@@ -151,7 +150,7 @@ def analyze_many(documents: Iterable[Document | str], model: Model | None = None
                  actors: bool = True) -> list[Analysis]:
     """:func:`analyze` over many documents, classifying all their sentences that the model
     reads in one batch."""
-    docs = [as_document(d, "analyze_many") for d in documents]
+    docs = [_as_document(d, "analyze_many") for d in documents]
     preds = iter(_model(model).classify_many(
         [s.text for d in docs for s in d.sentences if is_read(s.lang)]))
     return [_assemble(d, preds, document_actors([s.text for s in d.sentences]) if actors

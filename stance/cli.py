@@ -20,6 +20,7 @@ from .errors import AnnotationError, StanceError
 from .labels import LABELS
 from .language import READ
 
+
 def dumps(obj: object, indent: int | None = None) -> str:
     """JSON as every output of the command writes it: UTF-8 text as is, and never NaN or
     infinity, which are not JSON (a ValueError instead of an unreadable line)."""
