@@ -111,7 +111,7 @@ class Page(HTMLParser):
             key, _, parts, attrs = self._open_captures.pop()
             text = "".join(parts)
             if key == "sentence":
-                labels = [c for c in attrs["class"].split() if c in LABELS]
+                labels = [c for c in attrs["class"].split() if c in LABELS or c == "unread"]
                 self.sentences.append({"doc": self._doc, "labels": labels, "attrs": attrs, "text": text})
             self.texts.setdefault(key, []).append(text)
         if tag == "article":
@@ -136,7 +136,10 @@ def check_page(page: Page) -> None:
 
 
 def sentences_of(analyses) -> list[tuple[str, str]]:
-    return [(s.text, s.label) for a in analyses for s in a.sentences]
+    """What the page shows: every sentence of the documents the model reads something of, an
+    unread sentence (another language) marked ``unread``."""
+    return [(s.text, s.label or "unread") for a in analyses if a.tension is not None
+            for s in a.sentences]
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +255,7 @@ def test_any_text_gives_a_well_formed_page_with_every_sentence(docs):
     page = Page(build_report(items, generated="test"))
     check_page(page)
     assert [(s["text"], s["labels"][0]) for s in page.sentences] == sentences_of(analyses)
-    unread = len(items) - len(readable) + sum(1 for a in analyses if not a.sentences)
+    unread = len(items) - len(readable) + sum(1 for a in analyses if a.tension is None)
     assert len(page.texts.get("skipped", [])) == unread
 
 
@@ -372,3 +375,19 @@ def test_write_is_atomic(tmp_path, monkeypatch):
 def test_report_is_the_public_function_even_after_importing_its_package():
     import stance.reporting  # noqa: F401  (the subpackage's name differs from the function's)
     assert callable(stance.report) and stance.report is stance.reporting.report
+
+
+def test_other_languages_are_said_not_shown_as_stances():
+    russian = " date 2024-03 Заявление\n\nМосква обвинила Киев в обстреле станции. Киев отверг обвинения."
+    mixed = (" date 2024-03 Moscou accuse Kiev de bombarder la centrale nucléaire\n\n"
+             "Le ministère russe de la Défense a accusé mardi l'armée ukrainienne de bombarder la "
+             "centrale nucléaire, ce que Kiev a aussitôt démenti en dénonçant une provocation. "
+             "Les inspecteurs de l'agence internationale doivent se rendre sur le site la semaine "
+             "prochaine, selon un communiqué publié dans la soirée par les autorités locales. "
+             "« Мы ответим на любую провокацию немедленно и жёстко. » Kiev a démenti.")
+    page = Page(build_report([russian, mixed], generated="test"))
+    check_page(page)
+    assert any("does not read" in t for t in page.texts.get("skipped", []))
+    unread = [s for s in page.sentences if s["labels"][0] == "unread"]
+    assert unread and all(s["attrs"]["data-tip"].startswith("not read: written in") for s in unread)
+    assert all(s["labels"][0] in set(LABELS) | {"unread"} for s in page.sentences)

@@ -38,7 +38,7 @@ def deciding_words(model: Any, sentence: Any, top: int) -> str:
     """The word n-grams that pushed the sentence's label hardest (``model.explain``), with their
     contribution to its logit: ``a menacé +0.41, ultimatum +0.32``. Character pieces of words
     and one-letter elisions (``d``, ``l``) are left out: a reader cannot check them."""
-    if top <= 0:
+    if top <= 0 or sentence.label is None:
         return ""
     grams = model.explain(sentence.text, top=4 * top, label=sentence.label)
     words = [(g, w) for g, w in grams if not g.startswith("#") and len(g) > 1 and w > 0][:top]
@@ -47,7 +47,10 @@ def deciding_words(model: Any, sentence: Any, top: int) -> str:
 
 def tip_text(sentence: Any, words: str) -> str:
     """What hovering or focusing a sentence shows, one fact a line: probabilities (1 % or more,
-    likeliest first: the first is the confidence), tension, the deciding words, the actors."""
+    likeliest first: the first is the confidence), tension, the deciding words, the actors;
+    for a sentence the model left unread, its language."""
+    if sentence.label is None:
+        return f"not read: written in {getattr(sentence, 'lang', None) or 'another language'}"
     probs = sorted(sentence.probabilities.items(), key=lambda kv: -kv[1])
     lines = [" · ".join(f"{label} {round(100 * p)}%" for label, p in probs if p >= 0.005),
              f"tension {sentence.tension:+.2f}"]
@@ -60,7 +63,11 @@ def tip_text(sentence: Any, words: str) -> str:
 
 
 def sentence_html(sentence: Any, words: str) -> str:
-    """A sentence as a focusable span whose classes give its label (and ``lo`` when unsure)."""
+    """A sentence as a focusable span whose classes give its label (and ``lo`` when unsure);
+    ``unread`` for one in a language the model does not read."""
+    if sentence.label is None:
+        return (f'<span class="s unread" lang="{attr(getattr(sentence, "lang", None) or "")}" '
+                f'tabindex="0" data-tip="{attr(tip_text(sentence, words))}">{text(sentence.text)}</span>')
     low = " lo" if sentence.confidence < LOW_CONFIDENCE else ""
     return (f'<span class="s {sentence.label}{low}" tabindex="0" '
             f'data-tip="{attr(tip_text(sentence, words))}">{text(sentence.text)}</span>')
@@ -97,7 +104,7 @@ def body_html(analysis: Any, model: Any, top_words: int) -> str:
         out.append(sentence_html(s, deciding_words(model, s, top_words)))
         pos = s.end
     out.append("</p>")
-    lang = text(analysis.document.lang)
+    lang = text(analysis.document.lang or "")
     return f'<div class="text" lang="{lang}">' + "".join(out).replace("<p></p>", "") + "</div>"
 
 
@@ -125,8 +132,8 @@ def header_html(index: int, analysis: Any, model: Any, top_words: int) -> str:
     n = len(analysis.sentences)
     return (f'<article class="doc" id="d{index}" data-order="{index}" data-date="{attr(doc.date or "")}" '
             f'data-tension="{analysis.tension!r}" data-labels="{labels}" data-actors="{attr(actors)}">'
-            f'<header><h3 lang="{attr(doc.lang)}">{title}</h3>'
-            f'<p class="meta">{text(doc.date or "undated")} · {text(doc.lang)} · '
+            f'<header><h3 lang="{attr(doc.lang or "")}">{title}</h3>'
+            f'<p class="meta">{text(doc.date or "undated")} · {text(doc.lang or "no language")} · '
             f'<span class="file">{text(doc.path or doc.name)}</span> · {n} sentence{"s" * (n != 1)}'
             f' · intensity {analysis.intensity:.2f}</p>'
             f'<p class="figs"><span class="tension">tension <b>{analysis.tension:+.2f}</b></span>'

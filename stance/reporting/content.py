@@ -118,10 +118,13 @@ def read_sources(items: Iterable[Any], model: Any) -> tuple[list[Any], list[Skip
                 skipped.append(Skipped(_source_name(item), str(exc)))
                 continue
             analysis = stance.analyze(doc, model)
-        analyses.append(analysis)
-        if not analysis.sentences:
+        if analysis.tension is None:  # nothing the model reads: said, not shown
             d = analysis.document
-            skipped.append(Skipped(d.path or d.name or "<text>", "no sentence to read (empty document)"))
+            why = ("no sentence to read (empty document)" if not analysis.sentences else
+                   f"written in {d.lang}, which the model does not read (it reads French and English)")
+            skipped.append(Skipped(d.path or d.name or "<text>", why))
+            continue
+        analyses.append(analysis)
     return analyses, skipped
 
 

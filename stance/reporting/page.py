@@ -60,7 +60,8 @@ def _figures(content: Content) -> str:
     docs = [a for a in content.analyses if a.sentences]
     langs: dict[str, int] = {}
     for a in docs:
-        langs[a.document.lang] = langs.get(a.document.lang, 0) + 1
+        lang = a.document.lang or "none"  # no letters, no language
+        langs[lang] = langs.get(lang, 0) + 1
     dates = sorted(a.document.date for a in docs if a.document.date)
     undated = len(docs) - len(dates)
     span = "none dated" if not dates else dates[0] if dates[0] == dates[-1] else f"{dates[0]} – {dates[-1]}"
@@ -142,7 +143,7 @@ def _statements(content: Content, top: int = 5) -> str:
     found = []
     for i, a in enumerate(content.analyses):
         for s in a.sentences:
-            if s.text not in seen and s.confidence >= LOW_CONFIDENCE:
+            if s.text not in seen and s.confidence is not None and s.confidence >= LOW_CONFIDENCE:
                 seen.add(s.text)
                 found.append((s.tension, i, a, s))
     hostile = sorted((f for f in found if f[3].label in ("warning", "accusation", "denial")),
