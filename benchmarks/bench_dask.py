@@ -175,7 +175,8 @@ def main() -> None:
     del batch
     doc_paths = bench.write_documents(Path(tmp) / "docs", corpus, args.documents)
     if doc_paths:
-        best, med, cpu, local = timed(lambda run: analyze_many(doc_paths, model), args.repeat)
+        best, med, cpu, local = timed(
+            lambda run: analyze_many([stance.read_document(p) for p in doc_paths], model), args.repeat)
         n_sent = sum(len(a.sentences) for a in local)
         report(f"one process, analyze_many ({len(doc_paths)} docs)", n_sent, best, med, cpu)
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOTEBOOKS = ("evaluation.ipynb", "tension.ipynb")
+NOTEBOOKS = ("evaluation.ipynb", "tension.ipynb", "pairs.ipynb")
 TIMEOUT = 300  # seconds per cell
 
 

@@ -20,7 +20,7 @@ from .labels import GOLDSTEIN, LABELS, TENSION_WEIGHTS
 if TYPE_CHECKING:  # pragma: no cover
     from .analysis import Analysis, analyze
     from .corpus import load_annotations
-    from .documents import Document, read_document
+    from .documents import Document, parse_document, read_document
     from .estimator import StanceClassifier
     from .model import Model, default_model
     from .persistence import load_model
@@ -31,20 +31,22 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "LABELS", "GOLDSTEIN", "TENSION_WEIGHTS", "classify", "classify_many", "explain",
     "default_model", "load_model", "Prediction", "Model", "StanceClassifier",
-    "read_document", "split_sentences", "analyze", "tension_series", "load_annotations",
-    "actors", "actors_many", "Actors", "Mention",
-    "StanceError", "ModelError", "DocumentError", "AnnotationError", "StanceWarning", "__version__",
+    "read_document", "parse_document", "split_sentences", "analyze", "tension_series",
+    "load_annotations", "actors", "actors_many", "Actors", "Mention", "report",
+    "StanceError", "ModelError", "DocumentError", "AnnotationError", "StanceWarning",
+    "__version__",
 ]
 
 _LAZY = {  # public name -> module that defines it, imported on first access
     "Model": "model", "default_model": "model", "Prediction": "prediction",
     "load_model": "persistence",
     "StanceClassifier": "estimator",
-    "read_document": "documents", "Document": "documents",
+    "read_document": "documents", "parse_document": "documents", "Document": "documents",
     "split_sentences": "sentences", "Sentence": "sentences",
     "analyze": "analysis", "Analysis": "analysis", "tension_series": "series",
     "load_annotations": "corpus",
     "actors": "roles", "actors_many": "roles", "Actors": "roles", "Mention": "roles",
+    "report": "reporting",
 }
 
 

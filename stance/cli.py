@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import sys
@@ -18,7 +19,21 @@ from typing import Iterable, Iterator, Sequence, TextIO
 from ._version import __version__
 from .errors import AnnotationError, StanceError
 from .labels import LABELS
+from .language import READ
 from .paths import printable, stdin_bytes
+
+
+def dumps(obj: object, indent: int | None = None) -> str:
+    """JSON as every output of the command writes it: UTF-8 text as is, and never NaN or
+    infinity, which are not JSON (a ValueError instead of an unreadable line)."""
+    return json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=indent)
+
+
+def _note(message: str | None) -> None:
+    """Tell the user something on stderr that is not an error (nothing when ``message`` is None)."""
+    if message:
+        sys.stderr.write(f"stance: note: {message}\n")
+
 
 def _load(model_path: str | None):
     from .model import default_model
@@ -26,13 +41,37 @@ def _load(model_path: str | None):
     return load_model(model_path) if model_path else default_model()
 
 
-def _read_all(paths: list[str]):
-    from .documents import read_document
+def _read_all(paths: list[str], skipped: list[str] | None = None):
+    """The documents at ``paths`` (``-``: stdin), in order. With a ``skipped`` list, a file
+    that cannot be read is told on stderr with its reason, added to it and passed over."""
+    from .documents import parse_document, read_document
     for p in paths:
-        if p == "-":
-            yield read_document(stdin_bytes())
-        else:
-            yield read_document(Path(p))
+        try:
+            yield parse_document(stdin_bytes()) if p == "-" else read_document(Path(p))
+        except StanceError as exc:
+            if skipped is None:
+                raise
+            _skip(p, exc, skipped)
+
+
+def _skip(path: str, reason: Exception | str, skipped: list[str]) -> None:
+    """Record and tell (on stderr) that ``path`` is left out, and why."""
+    skipped.append(path)
+    sys.stderr.write(f"stance: skipped: {reason}\n")
+
+
+def _expand(paths: list[str], skipped: list[str] | None) -> list[str]:
+    """:func:`stance.documents.expand_paths`, path by path when bad paths are skipped."""
+    from .documents import expand_paths
+    if skipped is None:
+        return expand_paths(paths)
+    out: list[str] = []
+    for p in paths:
+        try:
+            out.extend(expand_paths([p]))
+        except StanceError as exc:
+            _skip(p, exc, skipped)
+    return out
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
@@ -53,17 +92,45 @@ def _short(text: str, width: int) -> str:
 
 def write_table(analysis, out: TextIO) -> None:
     d = analysis.document
-    out.write(f"== {printable(d.name)}" + (f"  ({d.date})" if d.date else "") + f"  [{d.lang}]\n")
+    out.write(f"== {printable(d.name)}" + (f"  ({d.date})" if d.date else "") + f"  [{d.lang or '-'}]\n")
     for i, s in enumerate(analysis.sentences):
-        out.write(f"{i:>3}  {s.label:<13}{s.confidence:>5.2f}  {s.tension:>+6.2f}  {_short(s.text, 90)}\n")
+        if s.label is None:  # not read: its language instead of a stance
+            out.write(f"{i:>3}  {'(' + str(s.lang) + ')':<13}{'-':>5}  {'-':>6}  {_short(s.text, 90)}\n")
+        else:
+            out.write(f"{i:>3}  {s.label:<13}{s.confidence:>5.2f}  {s.tension:>+6.2f}  "
+                      f"{_short(s.text, 90)}\n")
     c = analysis.counts
+    if analysis.tension is None:
+        out.write("tension -  (no sentence in " + " or ".join(READ) + ")  "
+                  f"sentences {len(analysis.sentences)}\n\n")
+        return
     out.write(f"tension {analysis.tension:+.2f}  intensity {analysis.intensity:.2f}  "
               f"sentences {len(analysis.sentences)}  " +
               " ".join(f"{lab}={c[lab]}" for lab in LABELS) + "\n\n")
 
 
-CSV_FIELDS = ["document", "date", "index", "start", "end", "label", "confidence", "tension",
-              *[f"p_{lab}" for lab in LABELS], "text"]
+def unread_note(doc) -> str | None:
+    """The line that tells, once per document, which of its sentences the model left unread
+    for their language (None when it reads them all)."""
+    from collections import Counter
+
+    from .language import is_read
+    langs = Counter(s.lang for s in doc.sentences if not is_read(s.lang))
+    if not langs:
+        return None
+    named = ", ".join(sorted(langs, key=lambda lang: -langs[lang]))
+    reads = " and ".join(READ)
+    name = printable(doc.name)
+    if not is_read(doc.lang):
+        return (f"{name}: written in {doc.lang}, which the model does not read (it reads "
+                f"{reads}): no stance, no tension")
+    return (f"{name}: {sum(langs.values())} sentence(s) in {named} left unread (the model "
+            f"reads {reads}): no stance, no tension for them")
+
+
+CSV_FIELDS = ["document", "date", "index", "start", "end", "lang", "label", "confidence", "tension",
+              *[f"p_{lab}" for lab in LABELS], "source", "source_code", "target", "target_code",
+              "text"]
 
 
 def _csv_rows(analysis) -> Iterator[dict]:
@@ -73,14 +140,14 @@ def _csv_rows(analysis) -> Iterator[dict]:
         record = sentence_record(s.text, s, index=i, start=s.start, end=s.end)
         probabilities = record.pop("probabilities")
         yield {"document": printable(d.path or d.name), "date": d.date or "", **record,
-               **{f"p_{lab}": probabilities[lab] for lab in LABELS}}
+               **{f"p_{lab}": (probabilities or {}).get(lab) for lab in LABELS}}
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze_many
-    from .documents import expand_paths
     from .progress import progress_bar
-    paths = expand_paths(args.paths)
+    skipped: list[str] | None = [] if args.skip_bad else None
+    paths = _expand(args.paths, skipped)
     out = sys.stdout
     writer = None
     if args.format == "csv":
@@ -90,18 +157,26 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if "-" in paths:
             raise StanceError("stdin (-) cannot be analysed on a Dask cluster: pass files")
         from .distributed import analyze_paths
+        on_bad = None if skipped is None else (lambda path, reason: _skip(path, reason, skipped))
         analyses: Iterable = analyze_paths(paths, scheduler=args.scheduler, workers=args.workers,
-                                           model_path=args.model)
+                                           model_path=args.model, on_bad=on_bad)
     else:
         model = _load(args.model)
-        analyses = (a for batch in _chunks(_read_all(paths), 64) for a in analyze_many(batch, model))
+        actors = args.format != "table"  # the table shows no actors: do not look for them
+        analyses = (a for batch in _chunks(_read_all(paths, skipped), 64)
+                    for a in analyze_many(batch, model, actors=actors))
     docs = []
+    done = 0
     with progress_bar(len(paths), "analyze", args.progress) as bar:
         for a in analyses:
             _write_analysis(a, args.format, out, writer, docs)
+            _note(unread_note(a.document))
             bar.update()
+            done += 1
     if args.format == "json":  # one write: never half a document
-        out.write(json.dumps(docs, ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps(docs, indent=2) + "\n")
+    if skipped:
+        _note(f"{len(skipped)} bad file(s) skipped (--skip-bad), {done} analysed")
     return 0
 
 
@@ -115,23 +190,31 @@ def _write_analysis(a, fmt: str, out: TextIO, writer: csv.DictWriter | None, doc
         if fmt == "json":
             docs.append(record)
         else:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(dumps(record) + "\n")
     else:
         writer.writerows(_csv_rows(a))
 
 
+_ONE_LINE = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a TSV field on one line
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
-    from .documents import _decode  # refuses binary and non-UTF-8 input, as analyze - does
-    texts = args.texts or _decode(stdin_bytes(), "<stdin>").replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    texts = [t for t in texts if t.strip()]
-    preds = _load(args.model).classify_many(texts)
+    if args.texts:
+        texts = args.texts
+    else:  # binary and non-UTF-8 input refused, as analyze - does
+        from .documents import _decode
+        texts = _decode(stdin_bytes(), "<stdin>").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if texts[-1] == "":  # what follows the last line break is no line
+            texts.pop()
+    preds = _load(args.model).classify_many(texts)  # line i out for line i in, blank ones too
     if args.format == "jsonl":
         from .analysis import sentence_record
-        for t, p in zip(texts, preds):
-            sys.stdout.write(json.dumps(sentence_record(t, p), ensure_ascii=False) + "\n")
+        from .roles import actors_many
+        for t, p, a in zip(texts, preds, actors_many(texts)):
+            sys.stdout.write(dumps(sentence_record(t, p, actors=a)) + "\n")
     else:
         for t, p in zip(texts, preds):
-            sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t}\n")
+            sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t.translate(_ONE_LINE)}\n")
     return 0
 
 
@@ -141,20 +224,61 @@ def cmd_series(args: argparse.Namespace) -> int:
     from .documents import expand_paths
     from .series import tension_series
     paths = expand_paths(args.paths)
+    dyad = None
+    if args.dyad:
+        from .dyads import parse_dyad
+        try:
+            dyad = parse_dyad(args.dyad)
+        except ValueError as exc:
+            raise StanceError(f"--dyad: {exc}") from None
+    documents = list(_read_all(paths))
+    for d in documents:
+        _note(unread_note(d))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        periods = tension_series(list(_read_all(paths)), by=args.by, model=_load(args.model))
+        periods = tension_series(documents, by=args.by, model=_load(args.model),
+                                 dyads=args.dyads, dyad=dyad, undirected=args.undirected)
     for w in caught:
         sys.stderr.write(f"stance: warning: {w.message}\n")
+    if dyad is not None or args.dyads:
+        _write_dyads(periods, args)
+        return 0
     if args.format == "jsonl":
         for p in periods:
-            sys.stdout.write(json.dumps(p.__dict__) + "\n")
+            sys.stdout.write(dumps(dataclasses.asdict(p)) + "\n")
         return 0
     sys.stdout.write(f"{'period':<10}{'tension':>9}{'95% low':>9}{'95% high':>9}{'docs':>6}"
                      f"{'dups':>6}{'sentences':>11}{'intensity':>11}\n")
     for p in periods:
         sys.stdout.write(f"{p.period:<10}{p.tension:>+9.2f}{p.low:>+9.2f}{p.high:>+9.2f}"
                          f"{p.documents:>6}{p.duplicates:>6}{p.sentences:>11}{p.intensity:>11.2f}\n")
+    return 0
+
+
+def _write_dyads(rows, args: argparse.Namespace) -> None:
+    """The period × dyad table: one pair (``--dyad``) or the ``--top`` most active pairs."""
+    if args.dyads and not args.dyad:
+        from .dyads import top_dyads
+        keep = {d for d, _ in top_dyads(rows, args.top)}
+        rows = [r for r in rows if r.dyad in keep]
+    if args.format == "jsonl":
+        for r in rows:
+            sys.stdout.write(dumps({"dyad": r.dyad, **r.__dict__}) + "\n")
+        return
+    sys.stdout.write(f"{'period':<10}{'dyad':<22}{'tension':>9}{'95% low':>9}{'95% high':>9}"
+                     f"{'docs':>6}{'sentences':>11}\n")
+    for r in rows:
+        sys.stdout.write(f"{r.period:<10}{r.dyad:<22}{r.tension:>+9.2f}{r.low:>+9.2f}"
+                         f"{r.high:>+9.2f}{r.documents:>6}{r.sentences:>11}\n")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+    from .documents import expand_paths
+    items = [stdin_bytes() if p == "-" else Path(p) for p in expand_paths(args.paths)]
+    out = report(items, args.output, by=args.by, model=args.model, title=args.title,
+                 max_bytes=int(args.max_mb * 1e6))
+    sys.stderr.write(f"stance: report written to {out} ({out.stat().st_size / 1e6:.2f} MB)\n")
     return 0
 
 
@@ -180,8 +304,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     result = evaluate(gold, model.predict(texts), langs)
     base = evaluate(gold, list(KeywordBaseline().predict(texts)), langs)
     if args.format == "json":
-        json.dump({"model": result, "keyword_baseline": base}, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(dumps({"model": result, "keyword_baseline": base}, indent=2) + "\n")
     else:
         sys.stdout.write(format_report(result, f"model on {args.data}") + "\n")
         sys.stdout.write(format_report(base, "keyword baseline") + "\n")
@@ -196,59 +319,121 @@ def _positive(value: str) -> int:
 
 
 def _model_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", help="a model file (default: the shipped model)")
+    parser.add_argument("--model", metavar="MODEL.npz",
+                        help="a model file written by stance train (default: the shipped model)")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help that shows each option's default when it has one worth showing (not None or off)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if ("default" not in text and action.default not in (None, False, argparse.SUPPRESS)
+                and action.option_strings):
+            text += " (default: %(default)s)"
+        return text
+
+
+DESCRIPTION = ("Label who accuses, denies, warns or conciliates in French and English news, "
+               "sentence by sentence: analyze documents, classify sentences, build a tension "
+               "series, and train or evaluate models on annotation files. Exit codes: 0 on "
+               "success, 1 on bad input, 2 on bad usage.")
+PATHS_HELP = "a document file, a folder (every *.txt below it) or - for stdin"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="stance", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="stance", description=DESCRIPTION, formatter_class=_HelpFormatter)
     p.add_argument("--version", action="version", version=f"stance {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    a = sub.add_parser("analyze", help="label every sentence of documents and give their tension",
-                       description="Label every sentence of documents (files, folders, or - for "
-                                   "stdin) and give each document's tension.")
-    a.add_argument("paths", nargs="+", metavar="PATH")
-    a.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table")
+    def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=description, formatter_class=_HelpFormatter)
+
+    a = command("analyze", "label every sentence of documents and give their tension",
+                "Label every sentence of documents (files, folders, or - for stdin) and give "
+                "each document's tension.")
+    a.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
+    a.add_argument("--format", choices=["table", "json", "jsonl", "csv"], default="table",
+                   help="a table to read; one JSON array; a JSON document a line; a CSV row a sentence")
     _model_option(a)
-    a.add_argument("--scheduler", help="address of a Dask scheduler to run on (needs stance[dask])")
-    a.add_argument("--workers", type=_positive, help="run on a local Dask cluster of N workers")
+    a.add_argument("--scheduler", metavar="ADDR",
+                   help="address of a Dask scheduler to run on (needs stance[dask])")
+    a.add_argument("--workers", type=_positive, metavar="N",
+                   help="run on a local Dask cluster of N worker processes (needs stance[dask])")
+    a.add_argument("--skip-bad", action="store_true",
+                   help="list files that cannot be read on stderr with the reason, analyse the "
+                        "rest and exit 0 (default: stop at the first, exit 1)")
     a.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="a progress bar on stderr (default: only when stderr is a terminal)")
     a.set_defaults(func=cmd_analyze)
 
-    c = sub.add_parser("classify", help="label sentences given as arguments or as lines on stdin",
-                       description="Label sentences given as arguments, or one per line on stdin.")
-    c.add_argument("texts", nargs="*", metavar="TEXT")
-    c.add_argument("--format", choices=["tsv", "jsonl"], default="tsv")
+    c = command("classify", "label sentences given as arguments or as lines on stdin",
+                "Label sentences given as arguments, or one per line on stdin: output line i "
+                "answers input line i, blank lines too.")
+    c.add_argument("texts", nargs="*", metavar="TEXT",
+                   help="sentences to label (default: one per line on stdin)")
+    c.add_argument("--format", choices=["tsv", "jsonl"], default="tsv",
+                   help="label, confidence and text separated by tabs; or a JSON record a line")
     _model_option(c)
     c.set_defaults(func=cmd_classify)
 
-    s = sub.add_parser("series", help="tension per period over dated documents",
-                       description="Tension per period over dated documents, with a 95%% "
-                                   "bootstrap interval; reprinted stories count once.")
-    s.add_argument("paths", nargs="+", metavar="PATH")
-    s.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month")
-    s.add_argument("--format", choices=["table", "jsonl"], default="table")
+    s = command("series", "tension per period over dated documents",
+                "Tension per period over dated documents, with a 95% bootstrap interval; "
+                "reprinted stories count once; undated documents and documents without a "
+                "sentence in French or English are left out, with a warning.")
+    s.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
+    s.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month",
+                   help="the length of a period")
+    s.add_argument("--format", choices=["table", "jsonl"], default="table",
+                   help="a table to read, or a JSON object a period")
+    s.add_argument("--dyad", metavar="SRC-TGT",
+                   help="tension of one pair of actors, e.g. UKR-RUS (SRC acts at TGT)")
+    s.add_argument("--dyads", action="store_true",
+                   help="tension of the most active pairs of actors, period by period")
+    s.add_argument("--undirected", action="store_true",
+                   help="with --dyad/--dyads: merge both directions of a pair")
+    s.add_argument("--top", type=_positive, default=10,
+                   help="with --dyads: how many pairs")
     _model_option(s)
     s.set_defaults(func=cmd_series)
 
-    t = sub.add_parser("train", help="train a model on annotation files (JSON Lines)",
-                       description="Validate annotation files, choose hyper-parameters by grouped "
-                                   "cross-validation, report on held-out groups, write a model.")
-    t.add_argument("--data", required=True, nargs="+", help="annotation files or folders")
-    t.add_argument("--out", required=True, help="where to write the model (.npz)")
-    t.add_argument("--heldout", nargs="+", help="groups to hold out (default: a fixed fifth)")
-    t.add_argument("--folds", type=_positive, default=None,
-                   help="cross-validation folds (default: 5, or one per group when fewer)")
+    r = command("report", "one offline HTML page of documents for a reader",
+                "Write one self-contained HTML page of documents: the findings in words, the "
+                "tension timeline with its 95% interval, the most active pairs of actors, and "
+                "every sentence marked by its label.")
+    r.add_argument("paths", nargs="+", metavar="PATH", help=PATHS_HELP)
+    r.add_argument("-o", "--output", default="report.html", help="the page to write")
+    r.add_argument("--by", choices=["day", "month", "quarter", "year"], default="month",
+                   help="the timeline's period")
+    r.add_argument("--title", help="the page's title (default: the documents and their dates)")
+    r.add_argument("--max-mb", type=float, default=2.0,
+                   help="size limit of the page in MB; document texts fold beyond it")
+    _model_option(r)
+    r.set_defaults(func=cmd_report)
+
+    t = command("train", "train a model on annotation files (JSON Lines)",
+                "Validate annotation files, choose hyper-parameters by grouped "
+                "cross-validation, report on held-out groups, write a model.")
+    t.add_argument("--data", required=True, nargs="+", metavar="PATH",
+                   help="annotation files (JSON Lines) or folders of *.jsonl")
+    t.add_argument("--out", required=True, metavar="MODEL.npz",
+                   help="where to write the model (.npz) and its card")
+    t.add_argument("--heldout", nargs="+", metavar="GROUP",
+                   help="groups to hold out for the final report (default: a fixed fifth)")
+    t.add_argument("--folds", type=_positive, metavar="K",
+                   help="grouped cross-validation folds (default: 5, or one per group when "
+                        "there are fewer groups)")
     t.add_argument("--quick", action="store_true", help="one grid point instead of the search")
     t.set_defaults(func=cmd_train)
 
-    e = sub.add_parser("evaluate", help="score a model on annotation files",
-                       description="Score a model (default: the shipped one) and the keyword "
-                                   "baseline on annotation files, per label and language.")
-    e.add_argument("--data", required=True, nargs="+", help="annotation files or folders")
+    e = command("evaluate", "score a model on annotation files",
+                "Score a model (default: the shipped one) and the keyword baseline on "
+                "annotation files, per label and language.")
+    e.add_argument("--data", required=True, nargs="+", metavar="PATH",
+                   help="annotation files (JSON Lines) or folders of *.jsonl")
     _model_option(e)
-    e.add_argument("--format", choices=["text", "json"], default="text")
+    e.add_argument("--format", choices=["text", "json"], default="text",
+                   help="tables to read, or one JSON object")
     e.set_defaults(func=cmd_evaluate)
     return p
 
@@ -271,8 +456,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except AnnotationError as exc:
         sys.stderr.write(f"stance: error: {len(exc.problems)} problem(s) in the annotations\n")
-        for f, line, msg in exc.problems:
-            sys.stderr.write(f"  {f}:{line}: {msg}\n")
+        for line in exc.lines():
+            sys.stderr.write(f"  {line}\n")
         return 1
     except (StanceError, ValueError, OSError) as exc:
         sys.stderr.write(f"stance: error: {exc}\n")

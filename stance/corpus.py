@@ -67,15 +67,29 @@ class Record:
 
 def annotation_files(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
     """Expand files and folders (every ``*.jsonl`` below them, sorted, at any depth; what is
-    skipped is said in warnings) into a list of files."""
+    skipped is said in warnings) into a list of files.
+
+    Raises :class:`stance.AnnotationError` naming each path that does not exist and each
+    folder that holds no ``*.jsonl`` file."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     out: list[Path] = []
-    for p in map(Path, paths):
+    problems: list[tuple[str, int, str]] = []
+    for given in paths:
+        p = Path(given)
         if p.is_dir():
-            out.extend(sorted(map(Path, folder_files(p, [".jsonl"], "annotation"))))
+            found = sorted(map(Path, folder_files(p, [".jsonl"], "annotation")))
+            if not found:
+                problems.append((os.fspath(given), 0, "folder holds no annotation file (*.jsonl)"))
+            out.extend(found)
+        elif not p.exists():
+            problems.append((os.fspath(given), 0, "no such file or folder"))
         else:
             out.append(p)
+    if problems:
+        raise AnnotationError(problems)
+    if not out:
+        raise AnnotationError([("<no path>", 0, "no annotation file given")])
     return out
 
 
@@ -106,7 +120,7 @@ def _check_record(obj: object, where: str, line: int, problems: list,
         bad(f"unknown label {obj['label']!r} (expected one of {', '.join(LABELS)})")
         ok = False
     if obj["lang"] not in LANGS:
-        bad(f"unknown lang {obj['lang']!r} (expected one of {', '.join(LANGS)}, lower case)")
+        bad(_lang_problem(obj["lang"]))
         ok = False
     if "group" in required and not obj["group"].strip():
         bad("empty group")
@@ -131,6 +145,15 @@ def _check_record(obj: object, where: str, line: int, problems: list,
                   also=tuple(also), note=obj.get("note") or "", hard=bool(obj.get("hard")),
                   doc=obj.get("doc"), index=obj.get("index"), actors=obj.get("actors"),
                   source=where, line=line)
+
+
+def _lang_problem(lang: str) -> str:
+    """Why ``lang`` is refused: codes are lower case ("EN" is refused, not guessed, so that a
+    file says one thing), and the model is trained for French and English only."""
+    if lang.lower() in LANGS:
+        return f"lang {lang!r} must be lower case: write {lang.lower()!r}"
+    return (f"unknown lang {lang!r}: the model is trained for {' and '.join(LANGS)} only "
+            f"(expected one of {', '.join(map(repr, LANGS))})")
 
 
 def _actor_problems(actors: dict, text: str) -> list[str]:
@@ -162,8 +185,6 @@ def load_annotations(paths: str | os.PathLike | Iterable[str | os.PathLike],
     files = annotation_files(paths)
     problems: list[tuple[str, int, str]] = []
     records: list[Record] = []
-    if not files:
-        raise AnnotationError([(str(paths), 0, "no annotation file found")])
     for path in files:
         where = str(path)
         try:

@@ -25,9 +25,9 @@ from .errors import MissingExtraError, StanceError
 from .extras import require
 from .labels import LABELS
 from .paths import printable, stdin_bytes
-from .workers import (PROBA_COLUMNS, ModelPin, PathItem, analyze_packed, analyze_records,
-                      classify_partition, classify_records, dumps_analyses, gc_paused, pin_model,
-                      summary, worker_model, worker_models)
+from .workers import (PROBA_COLUMNS, BadDocument, ModelPin, PathItem, analyze_packed,
+                      analyze_records, classify_partition, classify_records, dumps_analyses,
+                      gc_paused, pin_model, summary, worker_model, worker_models)
 
 if TYPE_CHECKING:  # pragma: no cover
     import dask.bag
@@ -86,8 +86,9 @@ def classify_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = Non
 
 def analyze_bag(bag: "dask.bag.Bag", model_path: str | os.PathLike | None = None,
                 record: str = "summary") -> "dask.bag.Bag":
-    """Analyze a Bag of document paths or texts (read on the workers), one batch per
-    partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
+    """Analyze a Bag of document paths (read on the workers; a ``str`` is a path), file
+    contents (bytes) or Documents (``bag.map(stance.documents.parse_document)`` for texts),
+    one batch per partition: a bag of flat records (``record="summary"``, see :func:`summary`) or of
     :meth:`stance.analysis.Analysis.to_dict` records (``record="dict"``)."""
     _need("dask.bag")
     if record not in ("summary", "dict"):
@@ -119,11 +120,12 @@ def _period_key(rec: Any, by: str, group: str | Callable | None) -> tuple:
 
 
 def _add(acc: tuple[float, int, int], rec: Any) -> tuple[float, int, int]:
-    """Fold one document into (sum of tensions, documents, sentences)."""
+    """Fold one document into (sum of tensions, documents, sentences read)."""
     if isinstance(rec, Mapping):
-        n = rec["n_sentences"] if "n_sentences" in rec else len(rec["sentences"])
+        n = (rec["n_sentences"] if "n_sentences" in rec
+             else sum(s["label"] is not None for s in rec["sentences"]))
         return acc[0] + rec["tension"], acc[1] + 1, acc[2] + n
-    return acc[0] + rec.tension, acc[1] + 1, acc[2] + len(rec.sentences)
+    return acc[0] + rec.tension, acc[1] + 1, acc[2] + sum(s.label is not None for s in rec.sentences)
 
 
 def _merge(a: tuple[float, int, int], b: tuple[float, int, int]) -> tuple[float, int, int]:
@@ -131,9 +133,22 @@ def _merge(a: tuple[float, int, int], b: tuple[float, int, int]) -> tuple[float,
     return a[0] + b[0], a[1] + b[1], a[2] + b[2]
 
 
-def _is_dated(rec: Any) -> bool:
-    """Whether a record has a date (undated documents are left out of a series)."""
-    return _date(rec) is not None
+def _dyad_rows(rec: Any) -> list[dict[str, Any]]:
+    """One document -> one record per dyad it holds (date, dyad, tension, n_sentences)."""
+    from .dyads import document_dyads, record_dyads
+    if isinstance(rec, Mapping):
+        dyads = rec["dyads"] if "dyads" in rec else record_dyads(rec)
+    else:
+        dyads = document_dyads(rec)
+    return [{"date": _date(rec), "dyad": k, "tension": t, "n_sentences": n}
+            for k, (t, n) in dyads.items()]
+
+
+def _in_series(rec: Any) -> bool:
+    """Whether a record counts in a series: dated, and with a tension (documents without a
+    sentence the model reads, empty or in another language, have none)."""
+    tension = rec["tension"] if isinstance(rec, Mapping) else rec.tension
+    return _date(rec) is not None and tension is not None
 
 
 def _periods(dates: "pd.Series", by: str) -> "pd.Series":
@@ -149,12 +164,15 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
                       group: str | Callable[[Any], Any] | None = None) -> "pd.DataFrame":
     """Tension per period (and per ``group``) as a Dask aggregation of sums and counts, only
     the per-period totals reaching the client: period, [group], tension (mean of document
-    tensions), documents, sentences. Undated documents are left out.
+    tensions), documents, sentences. Undated documents, and documents without a tension (no
+    sentence the model reads), are left out.
 
     ``data`` is a Bag of :func:`analyze_bag` records (``summary``: exact; ``dict``: tensions
     rounded to 4 decimals) or of Analyses, or a dask DataFrame with columns date, tension and
     n_sentences. ``group`` is a record field / column (e.g. ``"lang"``) or, for a Bag, a
-    function of the record. Unlike :func:`stance.series.tension_series` this keeps
+    function of the record; ``group="dyad"`` (a Bag only) gives the tension between pairs of
+    actors, a document counting in each of its dyads with the mean tension of their sentences
+    (as :func:`stance.dyads.dyad_series`, which adds the interval). Unlike :func:`stance.series.tension_series` this keeps
     near-duplicate documents and gives no bootstrap interval.
     """
     pd = _need("pandas")
@@ -163,8 +181,13 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
     name = None if group is None else (group if isinstance(group, str) else "group")
     keys = ["period"] + ([name] if name else [])
     db = _need("dask.bag")
+    if group == "dyad":
+        if not isinstance(data, db.Bag):
+            raise TypeError("tension_by_period(group='dyad') needs a Bag of analyze_bag records "
+                            "or Analyses: a DataFrame has no actors")
+        data = data.filter(_in_series).map(_dyad_rows).flatten()
     if isinstance(data, db.Bag):
-        folded = data.filter(_is_dated).foldby(
+        folded = data.filter(_in_series).foldby(
             functools.partial(_period_key, by=by, group=group), _add, (0.0, 0, 0),
             _merge, (0.0, 0, 0)).compute()
         rows = [(*key, t / n, n, s) for key, (t, n, s) in folded]
@@ -184,7 +207,7 @@ def tension_by_period(data: "dask.bag.Bag | dask.dataframe.DataFrame", by: str =
         frame = data[cols]
         frame = frame.assign(period=frame["date"].map_partitions(
             _periods, by, meta=pd.Series([], dtype=object, name="period")))
-        frame = frame[frame["period"].notnull()]
+        frame = frame[frame["period"].notnull() & frame["tension"].notnull()]
         agg = frame.groupby(keys).agg({"tension": ["sum", "count"], n_col: "sum"}).compute()
         agg.columns = ["tension_sum", "documents", "sentences"]
         agg = agg.reset_index()
@@ -245,7 +268,8 @@ def _result(fut: Any, chunk: list[Any]) -> Any:
 
 def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = None,
                   workers: int | None = None, model_path: str | os.PathLike | None = None,
-                  progress: bool | None = False, client: Any = None) -> Iterator["Analysis"]:
+                  progress: bool | None = False, client: Any = None,
+                  on_bad: Callable[[str, str], None] | None = None) -> Iterator["Analysis"]:
     """Analyze documents on a Dask cluster and yield their Analyses in input order.
 
     Connects to ``scheduler`` (an address such as ``tcp://host:8786``), or uses ``client``, or
@@ -255,7 +279,9 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
     partition in one batch. Partitions run in input order
     (task priorities) and only a few per worker are in flight, so results stream back in
     order with bounded memory whatever the number of documents. ``progress`` shows a progress
-    bar on stderr (None: only when stderr is a terminal).
+    bar on stderr (None: only when stderr is a terminal). A file that cannot be read fails the
+    run, unless ``on_bad`` is given: it is then called with the path and the reason, in input
+    order, and the file is passed over.
     """
     from .documents import expand_paths
     from .progress import progress_bar
@@ -287,7 +313,8 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
             window = 4 * max(_n_workers(client), 1)
             while submitted < len(chunks) and len(in_flight) < window:
                 i = submitted
-                in_flight.append((i, client.submit(analyze_packed, chunks[i], key_model, pure=False,
+                in_flight.append((i, client.submit(analyze_packed, chunks[i], key_model,
+                                                   on_bad is not None, pure=False,
                                                    key=f"stance-analyze-{token}-{i}", priority=-i)))
                 submitted += 1
 
@@ -301,7 +328,11 @@ def analyze_paths(paths: Sequence[str | os.PathLike], scheduler: str | None = No
                 bar.update(n_docs)
                 with gc_paused():
                     analyses = pickle.loads(payload)
-                yield from analyses
+                for a in analyses:
+                    if isinstance(a, BadDocument):
+                        on_bad(a.path, a.reason)
+                    else:
+                        yield a
     finally:
         if own:
             client.close()

@@ -11,16 +11,12 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import DocumentError
+from .language import has_other_script, identify, is_read, mostly_other_script
 from .paths import describe_unreadable, folder_files
 from .sentences import Sentence, split_sentences
 
 _HEADER = re.compile(r"^[ \t\u00a0]*date[ \t\u00a0]+(\d{4})-(\d{2})(?:-(\d{2}))?[ \t\u00a0]*(.*)$")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
-_FR = frozenset("le la les des du une et est dans pour que qui sur au aux pas ne a été ont avec "
-                "selon par ce cette il elle ils son sa ses leur".split())
-_EN = frozenset("the of and to in is was for that on with as by at from has have it its said "
-                "be are were this an which their not will".split())
-_WORDS = re.compile(r"[^\W\d_]+")
 
 DOC_SUFFIXES = frozenset({".txt", ".text"})
 """The file suffixes taken for documents when a folder is given."""
@@ -28,13 +24,14 @@ DOC_SUFFIXES = frozenset({".txt", ".text"})
 
 @dataclass(frozen=True)
 class Document:
-    """A read document: its text (line endings normalised), metadata, paragraphs (of the body)
-    and sentences (headline first) with their offsets in ``text``."""
+    """A read document: its text (line endings normalised), metadata, its language (see
+    :mod:`stance.language`; None when it holds no letter), paragraphs (of the body) and
+    sentences (headline first) with their offsets in ``text`` and their language."""
 
     text: str
     date: str | None = None
     headline: str | None = None
-    lang: str = "fr"
+    lang: str | None = None
     path: str | None = None
     paragraphs: tuple[str, ...] = ()
     sentences: tuple[Sentence, ...] = field(default=(), repr=False)
@@ -45,14 +42,6 @@ class Document:
         if self.path:
             return Path(self.path).name
         return self.headline or self.text[:60]
-
-
-def detect_language(text: str) -> str:
-    """``"fr"`` or ``"en"``, by which language's commonest words are more frequent in ``text``."""
-    words = [w.lower() for w in _WORDS.findall(text[:20000])]
-    fr = sum(w in _FR for w in words)
-    en = sum(w in _EN for w in words)
-    return "en" if en > fr else "fr"
 
 
 def _decode(data: bytes, where: str) -> str:
@@ -66,8 +55,14 @@ def _decode(data: bytes, where: str) -> str:
                             "convert it to UTF-8 first") from None
 
 
-def parse_document(raw: str, path: str | None = None) -> Document:
-    """Parse the text of a document (header optional) into a :class:`Document`."""
+def parse_document(raw: str | bytes, path: str | None = None) -> Document:
+    """Parse the text of a document (header optional; bytes are decoded as UTF-8) into a
+    :class:`Document`; ``path`` is only what the document is called. Files are
+    :func:`read_document`'s."""
+    if isinstance(raw, bytes):
+        raw = _decode(raw, path or "<bytes>")
+    if not isinstance(raw, str):
+        raise TypeError(f"parse_document() expects str or bytes, got {type(raw).__name__}")
     text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").translate(_SPACES)
     date = headline = None
     first, sep, rest = text.partition("\n")
@@ -83,11 +78,12 @@ def parse_document(raw: str, path: str | None = None) -> Document:
             sentences.append(Sentence(headline, start, start + len(headline)))
         body_start = len(first) + len(sep)
     body = text[body_start:]
+    lang = identify(f"{headline}\n{body}" if headline else body)
     paragraphs = tuple(p.strip() for p in re.split(r"\n[ \t]*\n", body) if p.strip())
     sentences.extend(Sentence(s.text, s.start + body_start, s.end + body_start)
-                     for s in split_sentences(body))
-    return Document(text=text, date=date, headline=headline, lang=detect_language(body),
-                    path=path, paragraphs=paragraphs, sentences=tuple(sentences))
+                     for s in split_sentences(body, lang))
+    return Document(text=text, date=date, headline=headline, lang=lang, path=path,
+                    paragraphs=paragraphs, sentences=_with_languages(sentences, lang, text))
 
 
 def _header_date(year: str, month: str, day: str | None, where: str) -> str:
@@ -104,35 +100,42 @@ def _header_date(year: str, month: str, day: str | None, where: str) -> str:
     return date
 
 
-def read_document(source: str | os.PathLike | bytes) -> Document:
-    """Read a document from a path, from its text, or from bytes (UTF-8).
-
-    A ``str`` is taken as a path when it names an existing file and holds no line break,
-    otherwise as the document's text. Raises :class:`stance.DocumentError` naming the file
-    for a missing, binary or non-UTF-8 file.
-    """
-    if isinstance(source, bytes):
-        return parse_document(_decode(source, "<bytes>"))
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
-                                           and len(source) < 4096 and _is_file(source)):
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except IsADirectoryError:
-            raise DocumentError(f"{path}: is a folder, not a document") from None
-        except OSError as exc:
-            raise DocumentError(f"{path}: {describe_unreadable(path, exc)}") from None
-        return parse_document(_decode(data, str(path)), str(path))
-    if isinstance(source, str):
-        return parse_document(source)
-    raise TypeError(f"read_document() expects a path, str or bytes, got {type(source).__name__}")
+def _with_languages(sentences: list[Sentence], lang: str | None, text: str) -> tuple[Sentence, ...]:
+    """The sentences with their language: the document's, except a sentence mostly in another
+    script (a Russian quote in a French story), identified on its own. Only documents that
+    hold letters of another script pay for the check."""
+    check = is_read(lang) and has_other_script(text)
+    return tuple(Sentence(s.text, s.start, s.end,
+                          identify(s.text) if check and mostly_other_script(s.text) else lang)
+                 for s in sentences)
 
 
-def _is_file(s: str) -> bool:
+def read_document(path: str | os.PathLike) -> Document:
+    """Read the document file at ``path`` (a ``str`` is always a path: texts go to
+    :func:`parse_document`). Raises :class:`stance.DocumentError` naming the file for a
+    missing, binary or non-UTF-8 file."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"read_document() expects a path (str or os.PathLike), got "
+                        f"{type(path).__name__}; for a document's text or bytes use parse_document()")
+    where = _shown(os.fspath(path))
     try:
-        return os.path.isfile(s)
-    except (OSError, ValueError):
-        return False
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise DocumentError(f"{where}: is a folder, not a document") from None
+    except OSError as exc:  # missing, a broken link, a socket...: said as what it is
+        why = describe_unreadable(path, exc)
+        if why == "no such file" and any(c.isspace() for c in os.fspath(path)):
+            why += " (read_document() takes a path; parse_document() takes a text)"
+        raise DocumentError(f"{where}: {why}") from None
+    except ValueError as exc:  # a NUL in the path
+        raise DocumentError(f"{where}: cannot read ({exc})") from None
+    return parse_document(_decode(data, where), os.fspath(path))
+
+
+def _shown(path: str, width: int = 80) -> str:
+    """``path`` as an error message shows it: on one line, cut when long."""
+    path = " ".join(path.split("\n"))
+    return path if len(path) <= width else path[:width - 1] + "…"
 
 
 def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:

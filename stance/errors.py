@@ -19,9 +19,13 @@ class AnnotationError(StanceError):
 
     def __init__(self, problems: list[tuple[str, int, str]]):
         self.problems = problems
-        shown = "\n".join(f"{f}:{line}: {msg}" for f, line, msg in problems[:50])
+        shown = "\n".join(self.lines()[:50])
         more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{len(problems)} problem(s) in the annotations:\n{shown}{more}")
+
+    def lines(self) -> list[str]:
+        """Each problem as ``file:line: message`` (``file: message`` for the file as a whole)."""
+        return [f"{f}:{line}: {msg}" if line else f"{f}: {msg}" for f, line, msg in self.problems]
 
 
 class MissingExtraError(StanceError, ImportError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from itertools import accumulate, repeat
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple
@@ -19,8 +20,8 @@ from .errors import ModelError
 
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
 
-_TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s]")
-_ELISION = re.compile(r"[^\W\d_]{1,3}'$")
+_TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s\-‑–]")
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,39 @@ def _fold(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """Tokens with their offsets: words, elided articles ("l'", "d'") and single punctuation
-    marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same."""
-    out = []
-    for m in _TOKEN.finditer(text):
-        raw = m.group()
-        if raw in "-‑–":
-            continue
-        out.append(Token(m.start(), m.end(), raw, _fold(raw)))
-    return out
+    marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same.
+
+    Built by whole-text operations (one split of the text, running sums of the pieces'
+    lengths for offsets, keys sliced from a folded copy of the same length)."""
+    if not unicodedata.is_normalized("NFC", text):
+        return _tokens_one_by_one(text)
+    pieces = _SPLIT.split(text)
+    bounds = list(accumulate(map(len, pieces)))
+    starts, ends = bounds[0::2], bounds[1::2]
+    folded = text.translate(_TABLE)
+    keys = [folded[a:b] for a, b in zip(starts, ends)]
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, pieces[1::2], keys)))
+
+
+def _tokens_one_by_one(text: str) -> list[Token]:
+    """:func:`tokens` for text that is not in NFC (decomposed accents): token by token."""
+    return [Token(m.start(), m.end(), m.group(), _fold(m.group())) for m in _TOKEN.finditer(text)]
+
+
+class _FoldTable(dict):
+    """``str.translate`` table folding one character at a time (case, accents, apostrophes),
+    filled as characters are met; a character whose folded form is not one character long
+    stays as it is, so that the folded text keeps every offset."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold(chr(code))
+        value = folded if len(folded) == 1 else chr(code).lower() if len(chr(code).lower()) == 1 \
+            else chr(code)
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
 
 
 def _is_acronym(form: str) -> bool:
@@ -101,6 +127,8 @@ class Gazetteer:
         for key in self.entries_:
             lengths.setdefault(key[0], set()).add(len(key))
         self.starts_ = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        # tokens worth a look: first words of forms, pronouns, speakers (capitalised words too)
+        self.hot_ = frozenset(self.starts_) | _PRONOUNS | _SPEAKERS
 
     def match(self, toks: list[Token], i: int) -> tuple[int, str, str] | None:
         """The longest form starting at token ``i``: (number of tokens, code, kind), or None."""
@@ -173,7 +201,7 @@ _DETERMINERS = frozenset(_fold(w) for w in """
     le la les l' the its their his her son sa ses leur leurs ce cette ces this these au aux
     a an un une des du plusieurs several some certains both deux two
 """.split())
-_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})
+_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they", "it", "we", "nous"})
 _CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "al", "el", "bin", "ben", "van", "von", "la"})
 _NOT_NAMES = frozenset(_fold(w) for w in """
     le la les l' un une des du de d' il elle ils elles on nous vous je ce cette ces mais et ou
@@ -218,10 +246,19 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
     names (two words or more at the start of a clause, where any word is capitalised), and
     generic speakers such as "the ministry"."""
     toks = tokens(text) if toks is None else toks
+    return [m for _, _, m in mention_spans(text, toks)]
+
+
+def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]]:
+    """:func:`find_mentions` with each mention's token range: (first, past-last, mention)."""
     gaz = gazetteer()
     spans: list[tuple[int, int, str | None, str]] = []  # token range, code, kind
+    hot, st = gaz.hot_, gaz.starts_
     i = 0
-    while i < len(toks):
+    for start in [k for k, t in enumerate(toks) if t.key in hot or t.raw[0].isupper()]:
+        if start < i:
+            continue
+        i = start
         hit = gaz.match(toks, i)
         if hit:
             n, code, kind = hit
@@ -231,12 +268,13 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
             i = hi
         elif _proper(toks[i]):
             j = i + 1
-            while j < len(toks) and not gaz.match(toks, j) and (_proper(toks[j]) or (
-                    toks[j].key in _CONNECTORS and j + 1 < len(toks) and _proper(toks[j + 1])
-                    and not gaz.match(toks, j + 1))):
+            while j < len(toks) and not (toks[j].key in st and gaz.match(toks, j)) and (
+                    _proper(toks[j]) or (
+                        toks[j].key in _CONNECTORS and j + 1 < len(toks) and _proper(toks[j + 1])
+                        and not (toks[j + 1].key in st and gaz.match(toks, j + 1)))):
                 j += 1
             code, kind = None, "name"
-            hit = gaz.match(toks, j) if j < len(toks) else None
+            hit = gaz.match(toks, j) if j < len(toks) and toks[j].key in st else None
             if hit and hit[2] == "leader":  # "Abdourahmane Tchiani": the known surname codes it
                 j, code, kind = j + hit[0], hit[1], "leader"
             floor = spans[-1][1] if spans else 0
@@ -259,10 +297,8 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
             if not _heads_actor(toks, j, gaz):
                 spans.append(_grow(toks, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
             i = j
-        else:
-            i += 1
-    return [Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start, toks[hi - 1].end,
-                    code, kind) for lo, hi, code, kind in spans]
+    return [(lo, hi, Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start,
+                             toks[hi - 1].end, code, kind)) for lo, hi, code, kind in spans]
 
 
 _OF = frozenset({"du", "de", "des", "d'", "of"})

@@ -8,7 +8,8 @@ file runs) and its card and arrays are checked against :mod:`stance.schema` on l
 save. The ``.card.json`` beside it is a readable copy of the card, written after the model:
 when it disagrees with the model it is ignored with a :class:`stance.StanceWarning`. Each
 file is written to a temporary file, flushed to disk and renamed over the old one, so a
-crash at any point leaves the last good model loadable.
+crash at any point leaves the last good model loadable. The same model always gives the same
+bytes.
 """
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def save_model(arrays: Mapping[str, np.ndarray], card: Mapping[str, Any],
                                   arrays_sha256=arrays_digest(arrays)), arrays)
     arrays[schema.CARD] = np.frombuffer(schema.dump_card(full), dtype=np.uint8)
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
+    np.savez_compressed(buf, **arrays)  # zip entries without time stamps: same arrays, same bytes
     atomic_write(path, buf.getvalue())  # the model first: it is the truth
     atomic_write(card_path(path), schema.dump_card(full, indent=2) + b"\n")
     return full

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Iterable, Sequence
 
 from .errors import ModelError
-from .gazetteer import Mention, Token, _fold, find_mentions, tokens
+from .gazetteer import Mention, Token, _fold, mention_spans, tokens
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
 
@@ -144,9 +144,7 @@ def role_model() -> RoleModel:
 def spans_of(text: str) -> tuple[list[Token], list[tuple[int, int, Mention]]]:
     """Tokens of ``text`` and its mentions with their token ranges."""
     toks = tokens(text)
-    starts = {t.start: i for i, t in enumerate(toks)}
-    ends = {t.end: i + 1 for i, t in enumerate(toks)}
-    return toks, [(starts[m.start], ends[m.end], m) for m in find_mentions(text, toks)]
+    return toks, mention_spans(text, toks)
 
 
 def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
@@ -172,7 +170,8 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
     targets = [k for k in range(len(spans)) if k == target or
                (k not in sources and probs[k][1] >= th["also"])]
     sources = _coordinated(toks, spans, sources, exclude=target)
-    targets = _coordinated(toks, spans, targets, exclude=source)
+    targets = [k for k in _coordinated(toks, spans, targets, exclude=source)
+               if k == target or k not in sources]
     pair = _mutual_pair(toks, spans)
     if pair is not None:
         source, target = pair
@@ -199,6 +198,12 @@ _PASSIVE = _keys("""accusé accusée accusés accusées visé visée visés crit
     condamné condamnée menacé menacée menacés pointé blâmé accused blamed criticised criticized
     condemned threatened targeted denounced dénoncé dénoncée attaqué attaquée attacked""")
 _BY = _keys("par by")
+_TO = _keys("à au aux on upon")
+_ACT_VERBS = _keys("""accuse accusent accusé accusait accusant accused accuses accusing garde
+    menace menacent menacé menaçant threatened threatens threatening warned warns warning
+    avertit averti avertissent prévient prévenu condamne condamné condemned condemns blamed
+    blames blaming reproche reproché reprochent exhorte exhorté urged urges urging appelle
+    appelé called calls somme sommé dénonce dénoncé denounced""")
 _AUX = _keys("a ont avait avaient has have had")
 _CLAUSE_END = frozenset({",", "»", '"', "”", ":", "—"})
 _OF_BY = _keys("de d' des du par by from of")
@@ -231,6 +236,8 @@ def _news_shapes(toks: list[Token], spans, probs: list[tuple[float, float]]
             if earlier:
                 j = earlier[-1]
                 probs[j] = (probs[j][0] * 0.1, 0.99)
+        elif _addressed(before):
+            probs[k] = (probs[k][0] * 0.5, max(probs[k][1], 0.9))  # "a mis en garde la Russie"
         elif _speaker_last(toks, lo, hi):
             probs[k] = (max(probs[k][0], 0.95), probs[k][1] * 0.5)  # "…, a affirmé le ministère."
         elif lo > 0 and hi < len(toks) and toks[hi].key in _SAID and toks[lo - 1].raw in _CLAUSE_END:
@@ -254,6 +261,18 @@ def _coordinated(toks: list[Token], spans, chosen: list[int], exclude: int | Non
                 j += step
                 out.add(j)
     return sorted(out)
+
+
+def _addressed(before: list[str]) -> bool:
+    """Whether the words just before a mention (its determiner set aside) end with a verb of
+    an act that takes its addressee as object: "accuse Moscou", "a mis en garde la Russie",
+    "warned Washington", "reproche à Athènes", "called on Iran"."""
+    if not before:
+        return False
+    last = before[-1]
+    if last in _TO and len(before) > 1:
+        last = before[-2]
+    return last in _ACT_VERBS
 
 
 def _speaker_last(toks: list[Token], lo: int, hi: int) -> bool:
@@ -300,3 +319,24 @@ def actors_many(texts: Iterable[str]) -> list[Actors]:
     """:func:`actors` for many sentences (the role model is read once)."""
     roles = role_model()
     return [assign(t, roles) for t in texts]
+
+
+_STAND_INS = frozenset({"pronoun", "speaker"})
+
+
+def document_actors(texts: Sequence[str]) -> list[Actors]:
+    """The actors of a document's sentences, in order. A performer named only by a pronoun or
+    a generic speaker ("Il a ajouté…", "the ministry said…") takes the code of the last coded
+    performer of the two sentences before: the coreference news copy relies on. (Addressees
+    are not carried over: a mention's offsets always point into its own sentence.)"""
+    out: list[Actors] = []
+    for a in actors_many(texts):
+        src = a.source
+        if src is not None and src.code is None and src.kind in _STAND_INS:
+            prev = next((p for p in reversed(out[-2:]) if p.source and p.source.code), None)
+            if prev is not None:
+                src = replace(src, code=prev.source.code)
+                a = replace(a, source=src,
+                            sources=tuple(src if m == a.source else m for m in a.sources))
+        out.append(a)
+    return out

@@ -3,7 +3,9 @@
 A rule-based splitter written for news: it does not split after titles ("M. Lavrov", "Mme",
 "gén.", "Dr.", "Lt. Gen."), initials ("George W. Bush", "J.-Y. Le Drian"), numbers ("13.000",
 "art. 5", "7 déc.") or inside URLs, and it splits after a closing « » or quote when a new
-sentence follows. Ambiguous endings ("U.S.", "etc.", "Inc.") split only before a word that
+sentence follows. Abbreviations come from the rules table of the text's language
+(:mod:`stance.abbreviations`), so that "He told me. The minister then left." splits where the
+French title "Me" would not. Ambiguous endings ("U.S.", "etc.", "Inc.") split only before a word that
 typically starts a sentence. A line break ends a sentence unless the next line continues in
 lower case; a blank line always does. Every sentence is a slice ``text[start:end]``.
 """
@@ -12,37 +14,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .abbreviations import Rules, rules_for
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence and its position: ``document_text[start:end] == text``."""
+    """A sentence and its position: ``document_text[start:end] == text``; ``lang`` is its
+    language when known (a document's sentences carry it, see :mod:`stance.language`)."""
 
     text: str
     start: int
     end: int
+    lang: str | None = None
 
 
-# abbreviations that are never the end of a sentence (titles, "e.g."): compared lower-cased
-_NEVER = {
-    "m", "mm", "mme", "mmes", "mlle", "mlles", "mgr", "me", "dr", "pr", "gén", "gal", "col",
-    "lt", "lieut", "cdt", "cmdt", "capt", "cpt", "sgt", "adj", "adm", "amb", "mr", "mrs", "ms",
-    "messrs", "gen", "sen", "rep", "reps", "gov", "govs", "prof", "rev", "st", "ste",
-    "hon", "pres", "supt", "insp", "maj", "brig", "cpl", "lt-col", "lt-gen", "vs", "v", "cf",
-    "e.g", "i.e", "c.-à-d", "c-à-d", "p.ex", "ex", "env", "approx", "av", "apr", "resp", "mt",
-    "ft", "sr", "fr", "cmdr", "cdr", "cmde",
-}
-# abbreviations that do not end a sentence before a number ("art. 5", "No. 10", "Jan. 6")
-_BEFORE_NUMBER = {
-    "no", "nos", "n°", "art", "arts", "al", "p", "pp", "vol", "ch", "chap", "fig", "éd", "ed",
-    "tab", "sect", "par", "réf", "ref", "op", "janv", "jan", "févr", "fév", "feb", "mar", "avr",
-    "aug", "juil", "sept", "sep", "oct", "nov", "déc", "dec", "n",
-}
-# endings that may or may not close a sentence: split only before a typical sentence start
-_AMBIGUOUS = {"etc", "inc", "corp", "ltd", "jr", "bros", "plc", "llc", "a.m", "p.m", "cie",
-              "j.-c", "d.c"}
-# abbreviations usually followed by a name ("Co. Cork", "Co. Kildare"): split only before a
-# typical sentence start ("... Motor Co. The company said")
-_BEFORE_NAME = {"co"}
 # capitalised words that continue a noun phrase after "U.S.", "p.m.", "Inc." ...: no split
 _CONTINUES = {
     "president", "army", "navy", "air", "secretary", "senate", "house", "congress", "department",
@@ -76,6 +61,8 @@ _STARTERS = {
     "aux", "du", "de", "d", "lors", "après", "avant", "depuis", "son", "sa", "ses", "leur",
     "leurs", "cela", "ceci", "si", "qu", "quant", "plusieurs", "aucun", "aucune", "jeudi",
     "lundi", "mardi", "mercredi", "vendredi", "samedi", "dimanche", "vous", "je",
+    "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "vingt", "trente",
+    "quarante", "cinquante", "cent", "mille",
 }
 _TERMINAL = re.compile(r"(?:[.!?…]+)(?:[ \u00a0\u202f]?»|[”\"’)\]])*")
 _WORD_BEFORE = re.compile(r"(\S+)$")
@@ -87,8 +74,9 @@ _LINE = re.compile(r"[^\n]+")
 _ELISION = re.compile(r"['’]")
 
 
-def _ends_sentence(block: str, punct_start: int, punct: str, after: int) -> bool:
-    """Whether the punctuation ``punct`` at ``punct_start`` closes a sentence, given what follows."""
+def _ends_sentence(block: str, punct_start: int, punct: str, after: int, rules: Rules) -> bool:
+    """Whether the punctuation ``punct`` at ``punct_start`` closes a sentence, given what
+    follows and the language's ``rules``."""
     nxt = _FIRST_WORD.match(block, after)
     if nxt is None:
         return False
@@ -104,25 +92,26 @@ def _ends_sentence(block: str, punct_start: int, punct: str, after: int) -> bool
     if not before:
         return True
     if first.isdigit():
-        return low not in _BEFORE_NUMBER and low not in _NEVER and not _ACRONYM.match(before)
-    if low in _BEFORE_NAME:
+        return (low not in rules.before_number and low not in rules.number_only
+                and low not in rules.never and not _ACRONYM.match(before))
+    if low in rules.before_name:
         return word.lower() in _STARTERS
-    if low in _AMBIGUOUS or _ACRONYM.match(before):
+    if low in rules.ambiguous or _ACRONYM.match(before):
         return word.lower() in _STARTERS or word.lower() not in _CONTINUES
-    if low in _NEVER or _INITIALS.match(before):
+    if low in rules.never or _INITIALS.match(before):
         return False
-    if low in _BEFORE_NUMBER - {"n", "p", "no"}:
+    if low in rules.before_number:
         return word.lower() in _STARTERS
     return True
 
 
-def _split_block(block: str, offset: int, out: list[Sentence]) -> None:
+def _split_block(block: str, offset: int, out: list[Sentence], rules: Rules) -> None:
     start = 0
     for m in _TERMINAL.finditer(block):
         end = m.end()
         if end < len(block) and not block[end].isspace():
             continue  # "13.000", "www.gouv.fr", "U.S.-led"
-        if end < len(block) and _ends_sentence(block, m.start(), m.group(), end):
+        if end < len(block) and _ends_sentence(block, m.start(), m.group(), end, rules):
             _emit(block, start, end, offset, out)
             start = end
     _emit(block, start, len(block), offset, out)
@@ -137,10 +126,16 @@ def _emit(block: str, start: int, end: int, offset: int, out: list[Sentence]) ->
         out.append(Sentence(stripped, s, s + len(stripped)))
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split ``text`` into sentences with their character offsets in ``text``."""
+def split_sentences(text: str, lang: str | None = None) -> list[Sentence]:
+    """Split ``text`` into sentences with their character offsets in ``text``, by the rules
+    table of its language ``lang`` (``fr``, ``en``; None: identified from the text, see
+    :mod:`stance.language`; any other: both tables, see :mod:`stance.abbreviations`)."""
     if not isinstance(text, str):
         raise TypeError(f"split_sentences() expects str, got {type(text).__name__}")
+    if lang is None:
+        from .language import identify
+        lang = identify(text)
+    rules = rules_for(lang)
     out: list[Sentence] = []
     block_start = None
     prev_end = 0
@@ -152,11 +147,11 @@ def split_sentences(text: str) -> list[Sentence]:
         continues = (block_start is not None and gap.count("\n") == 1
                      and line.lstrip()[:1].islower())
         if block_start is not None and not continues:
-            _split_block(text[block_start:prev_end], block_start, out)
+            _split_block(text[block_start:prev_end], block_start, out, rules)
             block_start = None
         if block_start is None:
             block_start = m.start()
         prev_end = m.end()
     if block_start is not None:
-        _split_block(text[block_start:prev_end], block_start, out)
+        _split_block(text[block_start:prev_end], block_start, out, rules)
     return out

@@ -14,7 +14,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from .errors import ModelError
 from .labels import LABELS
@@ -149,12 +149,19 @@ def classify_records(texts: Iterable[str], model: ModelPin | str | None) -> list
 
 
 def _read(item: Any) -> Any:
-    """A Document from a path (read here, on the worker), a text, bytes, or a Document."""
-    from .documents import Document, read_document
+    """A Document from a path (read here, on the worker; a ``str`` is always a path), from a
+    file's bytes, or a Document as it is."""
+    from .documents import Document, parse_document, read_document
+    from .errors import DocumentError
     if isinstance(item, Document):
         return item
     if isinstance(item, PathItem):
-        return replace(read_document(Path(item.absolute)), path=item.given)
+        try:
+            return replace(read_document(Path(item.absolute)), path=item.given)
+        except DocumentError as exc:  # named as the client gave it, not as the worker reads it
+            raise DocumentError(str(exc).replace(item.absolute, item.given, 1)) from None
+    if isinstance(item, bytes):
+        return parse_document(item)
     return read_document(item)
 
 
@@ -200,11 +207,16 @@ def _analyze_items(items: Iterable[Any], model: ModelPin | str | None) -> list["
 
 
 def summary(analysis: "Analysis") -> dict[str, Any]:
-    """A flat per-document record with unrounded tension: what :func:`tension_by_period` sums."""
+    """A flat per-document record with unrounded tension: what :func:`tension_by_period` sums
+    (``n_sentences``: the sentences read, those in a language the model reads; ``dyads``: each
+    pair of actors' mean tension and sentences, see :func:`stance.dyads.document_dyads`)."""
+    from .dyads import document_dyads
     d = analysis.document
     return {"document": d.path or d.name, "path": d.path, "date": d.date, "headline": d.headline,
             "lang": d.lang, "tension": analysis.tension, "intensity": analysis.intensity,
-            "counts": dict(analysis.counts), "n_sentences": len(analysis.sentences)}
+            "counts": dict(analysis.counts),
+            "n_sentences": sum(s.label is not None for s in analysis.sentences),  # the ones read
+            "dyads": {k: list(v) for k, v in document_dyads(analysis).items()}}
 
 
 def analyze_records(items: Iterable[Any], model: ModelPin | str | None, record: str) -> list[dict]:
@@ -221,7 +233,31 @@ def dumps_analyses(analyses: list["Analysis"]) -> bytes:
     return pickle.dumps(analyses, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def analyze_packed(items: Iterable[Any], model: ModelPin | str | None) -> tuple[int, bytes]:
-    """One partition of documents -> (number of documents, pickled Analyses): one payload."""
-    analyses = _analyze_items(items, model)
-    return len(analyses), dumps_analyses(analyses)
+class BadDocument(NamedTuple):
+    """A document that could not be read, in the place of its Analysis: its path and why."""
+
+    path: str
+    reason: str
+
+
+def analyze_packed(items: Iterable[Any], model: ModelPin | str | None, skip_bad: bool = False
+                   ) -> tuple[int, bytes]:
+    """One partition of documents -> (number of documents, pickled Analyses): one payload.
+    With ``skip_bad``, a document that cannot be read is a :class:`BadDocument` in its place
+    instead of failing the partition."""
+    if not skip_bad:
+        analyses = _analyze_items(items, model)
+        return len(analyses), dumps_analyses(analyses)
+    from .analysis import analyze_many
+    from .errors import StanceError
+    items = list(items)
+    docs, out = [], []
+    for it in items:
+        try:
+            docs.append(_read(it))
+            out.append(None)  # its Analysis, filled in below
+        except StanceError as exc:
+            out.append(BadDocument(getattr(it, "given", str(it)), str(exc)))
+    with gc_paused():
+        analyses = iter(analyze_many(docs, worker_model(model)))
+    return len(items), dumps_analyses([next(analyses) if o is None else o for o in out])

@@ -144,3 +144,17 @@ def test_any_text_gives_consistent_mentions(text):
     a = assign(text)
     assert a.source is None or a.source in ms
     assert a.target is None or a.target in ms
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+       | st.sampled_from(["Le Quai d’Orsay", "ÉTATS-UNIS ß İstanbul ﬁn", "l'Ukraine — Corée‑du‑Nord"]))
+def test_tokens_are_the_same_whole_text_or_one_by_one(text):
+    from stance.gazetteer import _tokens_one_by_one
+    import unicodedata
+    fast = tokens(text)
+    for t in fast:
+        assert text[t.start:t.end] == t.raw
+    if unicodedata.is_normalized("NFC", text):
+        assert [(t.start, t.end, t.raw) for t in fast] == \
+            [(t.start, t.end, t.raw) for t in _tokens_one_by_one(text)]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import stance
 from stance import LABELS
 
-from .conftest import SEEDS
+from .conftest import REALDEV, SEEDS
 
 any_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
 
@@ -105,10 +105,29 @@ def test_text_without_words_is_neutral_and_certain(text):
     assert p.label == "neutral" and p.confidence == 1.0
 
 
-def test_unknown_language_gets_low_confidence():
-    for text in ["戦争と平和についての記事です", "Пример текста на русском языке без смысла"]:
-        p = stance.classify(text)
-        assert p.label == "neutral" and p.confidence <= 0.5
+@pytest.mark.parametrize("text", ["戦争と平和についての記事です", "Пример текста на русском языке без смысла",
+                                  "한국어 문장입니다", "Ελληνικά κείμενο εδώ"])
+def test_words_of_an_unseen_script_get_uniform_probabilities(text):
+    """The README's 'don't know': neutral by the tie rule, every label at 0.2."""
+    for p in (stance.classify(text), stance.classify_many([text])[0]):
+        assert p.label == "neutral" and p.confidence == pytest.approx(0.2, abs=1e-12)
+        assert list(p.probabilities.values()) == pytest.approx([0.2] * 5, abs=1e-12)
+
+
+def test_batches_over_one_block_equal_text_by_text(texts):
+    """A batch longer than one vectorised block (8,192 texts) is scored block by block; the
+    rows on both sides of a boundary get the answers they get alone."""
+    from stance.model import BLOCK
+    model = stance.default_model()
+    batch = (texts * 2)[:2 * BLOCK + 100]
+    proba = model.predict_proba(batch)
+    assert proba.shape == (len(batch), len(LABELS))
+    around = [*range(BLOCK - 3, BLOCK + 3), *range(2 * BLOCK - 2, 2 * BLOCK + 2), len(batch) - 1]
+    for i in around:
+        alone = model.classify(batch[i])
+        assert list(proba[i]) == pytest.approx(list(alone.probabilities.values()), abs=1e-12)
+    assert [p.label for p in model.classify_many(batch)][BLOCK - 50:BLOCK + 50] == \
+           [model.classify(t).label for t in batch[BLOCK - 50:BLOCK + 50]]
 
 
 def test_long_text_is_handled():
@@ -150,12 +169,38 @@ def test_explain_shipped():
     assert stance.explain(text, top=3, label="warning")
 
 
-def test_model_card_of_shipped_model():
+def test_model_card_of_shipped_model(corpus):
+    """The card describes the shipped model: fitted on seeds/sentences as they are (checksum and
+    counts), held out the recipe's conflicts and scored on exactly their sentences, with
+    hyper-parameters from the recipe's grid."""
+    from stance.corpus import corpus_digest, counts
+    from stance.recipe import DEFAULT_GRID
+    from training.train import HELDOUT_GROUPS
+
     card = stance.default_model().card
     assert card["labels"] == list(LABELS)
-    assert card["trained_on"]["counts"]["total"]["sentences"] >= 3000
+    assert card["trained_on"]["sha256"] == corpus_digest(corpus)
+    assert card["trained_on"]["counts"] == counts(corpus)
+    assert card["heldout_groups"] == sorted(HELDOUT_GROUPS)
+    heldout = [r for r in corpus if r.group in set(HELDOUT_GROUPS)]
     for key in ("heldout", "heldout_baseline"):
-        assert 0.0 <= card["metrics"][key]["all"]["macro_f1"] <= 1.0
+        assert card["metrics"][key]["all"]["n"] == len(heldout)
+        assert {lang: m["n"] for lang, m in card["metrics"][key].items() if lang != "all"} == \
+               {lang: sum(r.lang == lang for r in heldout) for lang in ("fr", "en")}
+    for name, values in DEFAULT_GRID.items():
+        assert card["hyperparameters"][name] in [list(v) if isinstance(v, tuple) else v for v in values]
+
+
+@pytest.mark.skipif(REALDEV is None, reason="no real-news dev set (STANCE_REALDEV)")
+def test_shipped_card_realdev_figures_are_the_models():
+    """The realdev figures of the card (and so of the README) are what the shipped model scores."""
+    from stance.metrics import evaluate
+    from stance.recipe import realdev_records
+
+    model = stance.default_model()
+    dev = realdev_records(REALDEV)
+    got = evaluate([r.label for r in dev], model.predict([r.text for r in dev]), [r.lang for r in dev])
+    assert got == model.card["metrics"]["realdev"]
 
 
 def test_import_is_light_and_inference_skips_sklearn():

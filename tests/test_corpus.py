@@ -41,9 +41,12 @@ def test_every_annotated_document_is_annotated_whole_and_in_order(corpus):
     for name, recs in by_doc.items():
         assert name in docs, f"annotations of {name} but no document seeds/documents/**/{name}.txt"
         recs.sort(key=lambda r: r.index)
-        sentences = read_document(docs[name]).sentences
+        doc = read_document(docs[name])
+        sentences = doc.sentences
         assert [r.index for r in recs] == list(range(len(sentences))), name
         assert [r.text for r in recs] == [s.text for s in sentences], name
+        # identified in its annotated language, every sentence read
+        assert {r.lang for r in recs} == {doc.lang} == {s.lang for s in sentences}, name
 
 
 def test_story_sentences_name_their_actors(corpus):
@@ -146,8 +149,8 @@ def test_corrupted_copy_fails_with_every_line(tmp_path):
     (_line(also="denial"), "must be list"),
     ('["a", "list"]', "expected a JSON object"),
     (_line(lang=""), "unknown lang ''"),
-    (_line(lang="de"), "unknown lang 'de'"),
-    (_line(lang="EN"), "lower case"),
+    (_line(lang="de"), "unknown lang 'de': the model is trained for fr and en only (expected one of 'fr', 'en')"),
+    (_line(lang="EN"), "lang 'EN' must be lower case: write 'en'"),
     (_line(group=" "), "empty group"),
     (_line(actors={"source": "Pyongyang"}), "not an exact substring"),
     (_line(actors={"who": "x"}), "unknown key 'who'"),
@@ -178,10 +181,16 @@ def test_bom_and_blank_lines_are_fine(tmp_path):
 
 
 def test_missing_path_is_an_annotation_error(tmp_path):
-    with pytest.raises(AnnotationError, match="cannot read"):
+    """A missing path says so by its name (it once read "nope.jsonl:0:" and "['empty/']:0:")."""
+    with pytest.raises(AnnotationError) as err:
         load_annotations(tmp_path / "nope.jsonl")
-    with pytest.raises(AnnotationError, match="no annotation file"):
-        load_annotations(tmp_path)
+    assert err.value.lines() == [f"{tmp_path / 'nope.jsonl'}: no such file or folder"]
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(AnnotationError) as err:
+        load_annotations([str(tmp_path / "empty"), tmp_path / "gone"])
+    assert err.value.lines() == [f"{tmp_path / 'empty'}: folder holds no annotation file (*.jsonl)",
+                                 f"{tmp_path / 'gone'}: no such file or folder"]
+    assert ":0:" not in str(err.value) and "[" not in str(err.value)
 
 
 def test_actor_spans_are_kept(tmp_path):

@@ -23,11 +23,17 @@ import numpy as np  # noqa: E402
 
 import stance  # noqa: E402
 from stance import distributed as sd  # noqa: E402
-from stance.analysis import analyze_many, sentence_tension  # noqa: E402
+from stance.analysis import analyze_many as _analyze_many, sentence_tension  # noqa: E402
 from stance.errors import DocumentError  # noqa: E402
 from stance.labels import LABELS  # noqa: E402
 from stance.persistence import load_model  # noqa: E402
 from stance.series import period_of  # noqa: E402
+
+
+def analyze_many(paths, model):
+    """The single-process reference: the files read by read_document, then analysed."""
+    return _analyze_many([stance.read_document(p) for p in paths], model)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds" / "sentences"
@@ -44,6 +50,12 @@ def model_path(tmp_path_factory) -> str:
 @pytest.fixture(scope="module")
 def model(model_path):
     return load_model(model_path)
+
+
+@pytest.fixture(scope="module")
+def texts(corpus) -> list[str]:
+    """Every eighth corpus sentence (3,000): many partitions, and quick on two cores."""
+    return [r.text for r in corpus[::8]]
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +118,11 @@ def test_analyze_bag_equals_single_process(client, docs, model, model_path):
     summaries = sd.analyze_bag(bag, model_path).compute()
     assert summaries == [sd.summary(a) for a in expected]
     assert [s["tension"] for s in summaries] == [a.tension for a in expected]
-    texts_bag = db.from_sequence([Path(p).read_text(encoding="utf-8") for p in docs], npartitions=3)
-    assert [r["tension"] for r in sd.analyze_bag(texts_bag, model_path).compute()] == \
-           [a.tension for a in expected]
+    texts = [Path(p).read_text(encoding="utf-8") for p in docs]  # texts go through parse_document
+    for bag in (db.from_sequence(texts, npartitions=3).map(stance.parse_document),
+                db.from_sequence([t.encode() for t in texts], npartitions=3)):
+        assert [r["tension"] for r in sd.analyze_bag(bag, model_path).compute()] == \
+               [a.tension for a in expected]
 
 
 def _pandas_periods(analyses, by, group):
@@ -158,6 +172,33 @@ def test_analyze_paths_on_scheduler_with_shipped_model(client, docs):
 def test_analyze_paths_reports_missing_file(client, docs, tmp_path):
     with pytest.raises(DocumentError, match="no such file"):
         list(sd.analyze_paths([docs[0], str(tmp_path / "missing.txt")], client=client))
+
+
+def test_analyze_paths_passes_over_bad_files_when_asked(client, docs, model, model_path, tmp_path):
+    """stance analyze --skip-bad on a cluster: the workers hand back a bad file's reason in its
+    place, the partition's other documents are analysed, and the order is kept."""
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"PK\x03\x04\x00\x00binary")
+    paths = [docs[0], str(tmp_path / "missing.txt"), docs[1], str(binary), docs[2]]
+    bad: list = []
+    got = list(sd.analyze_paths(paths, client=client, model_path=model_path,
+                                on_bad=lambda path, reason: bad.append((path, reason))))
+    assert got == analyze_many(docs[:3], model)
+    assert [p for p, _ in bad] == [paths[1], paths[3]]
+    assert "no such file" in bad[0][1] and "looks like a binary file" in bad[1][1]
+
+
+def test_tension_by_period_leaves_out_documents_without_tension(client, model_path):
+    """Like tension_series: an empty dated document, or one in a language the model does not
+    read, has no tension and is not counted (no NaN, no None in a sum)."""
+    texts = [" date 2024-01 Kiev accuse Moscou\n\nLe ministre a menacé de représailles.\n",
+             " date 2024-01\n\n",
+             " date 2024-01 Путин заявил\n\nПрезидент России заявил в среду, что Москва готова.\n"]
+    bag = db.from_sequence(texts, npartitions=2).map(stance.parse_document)
+    for data in (sd.analyze_bag(bag, model_path), sd.analyze_bag(bag, model_path, record="dict")):
+        out = sd.tension_by_period(data, by="month")
+        assert out["documents"].tolist() == [1] and out["sentences"].tolist() == [2]
+        assert np.isfinite(out["tension"]).all()
 
 
 def test_analyze_paths_opens_folders_as_the_cli_does(client, docs, model_path):

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance import DocumentError, read_document
+import stance
+from stance import DocumentError, parse_document, read_document
 from stance.documents import expand_paths
 
 from .conftest import SEED_DOC
@@ -29,8 +30,8 @@ def test_seed_document():
 def test_text_and_path_and_bytes_agree(tmp_path):
     f = tmp_path / "doc.txt"
     f.write_text(NATIVE, encoding="utf-8")
-    a, b, c = read_document(f), read_document(str(f)), read_document(NATIVE)
-    d = read_document(NATIVE.encode())
+    a, b, c = read_document(f), read_document(str(f)), parse_document(NATIVE)
+    d = parse_document(NATIVE.encode())
     assert a.sentences == b.sentences == c.sentences == d.sentences
     assert a.path == str(f) and c.path is None
     assert [s.text for s in a.sentences] == [
@@ -43,19 +44,19 @@ def test_crlf_bom_and_nbsp(tmp_path):
     f.write_bytes(b"\xef\xbb\xbf" + NATIVE.replace("\n", "\r\n").replace("M. Wang", "M.\u00a0Wang").encode())
     doc = read_document(f)
     assert doc.date == "2024-03"
-    assert [s.text for s in doc.sentences] == [s.text for s in read_document(NATIVE).sentences]
+    assert [s.text for s in doc.sentences] == [s.text for s in parse_document(NATIVE).sentences]
 
 
 def test_without_header():
-    doc = read_document("The ministry denied the report. Talks resume on Monday.")
+    doc = parse_document("The ministry denied the report. Talks resume on Monday.")
     assert doc.date is None and doc.headline is None and doc.lang == "en"
     assert len(doc.sentences) == 2
 
 
 def test_day_precision_and_bad_month():
-    assert read_document(" date 2024-03-05 Titre\n\nTexte.").date == "2024-03-05"
+    assert parse_document(" date 2024-03-05 Titre\n\nTexte.").date == "2024-03-05"
     with pytest.raises(DocumentError, match="invalid month"):
-        read_document(" date 2024-13 Titre\n\nTexte.")
+        parse_document(" date 2024-13 Titre\n\nTexte.")
 
 
 def test_non_utf8_file_names_file_and_line(tmp_path):
@@ -81,6 +82,25 @@ def test_missing_file_and_folder(tmp_path):
         read_document(3)
 
 
+def test_a_text_is_never_a_path(tmp_path, monkeypatch):
+    """Paths and texts take different doors: a text that happens to name a file in the
+    working directory is analysed as a text, and a path is never parsed as one."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Moscou dément.").write_text(" date 2020-01 Un autre document\n\nKiev accuse Moscou.",
+                                             encoding="utf-8")
+    a = stance.analyze("Moscou dément.")
+    assert [s.text for s in a.sentences] == ["Moscou dément."] and a.document.path is None
+    assert a.sentences[0].label == "denial" and a.document.date is None
+    assert parse_document("Moscou dément.").text == "Moscou dément."
+    assert read_document("Moscou dément.").date == "2020-01"  # the file, through the file door
+    with pytest.raises(DocumentError, match="no such file.*parse_document"):
+        read_document("Le ministre a démenti.")
+    with pytest.raises(TypeError, match="read_document"):
+        stance.analyze(tmp_path / "Moscou dément.")
+    with pytest.raises(TypeError, match="parse_document"):
+        read_document(b"Moscou d\xc3\xa9ment.")
+
+
 def test_expand_paths_opens_folders_and_keeps_the_rest(tmp_path):
     (tmp_path / "b").mkdir()
     for name in ("b/2.txt", "a.txt", "b/1.text", "notes.md"):
@@ -97,6 +117,6 @@ def test_expand_paths_opens_folders_and_keeps_the_rest(tmp_path):
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=600),
        st.sampled_from(["", " date 2023-05 Un titre\n\n", " date 1999-12-31 \n\n", "date 2020-01 x\r\n"]))
 def test_fuzz_reader(body, header):
-    doc = read_document(header + body + "\n")  # never a path: it holds a line break
+    doc = parse_document(header + body + "\n")
     for s in doc.sentences:
         assert doc.text[s.start:s.end] == s.text

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance import LABELS, DocumentError, StanceError, StanceWarning, read_document
+from stance import LABELS, DocumentError, StanceError, StanceWarning, parse_document, read_document
 from stance.corpus import annotation_files
 from stance.documents import expand_paths
 
@@ -166,7 +166,7 @@ def test_undecodable_file_name_on_a_strict_utf8_stdout(tmp_path):
 @pytest.mark.parametrize("header,date", [(" date ٢٠٢١-٠٣", "2021-03"), (" date ２０２１-０３-０５", "2021-03-05"),
                                          (" date ۲۰۲۱-۰۳", "2021-03"), (" date 2021-03", "2021-03")])
 def test_dates_in_other_digits_are_the_same_dates(header, date):
-    assert read_document(f"{header} Titre\n\nManille dément.\n").date == date
+    assert parse_document(f"{header} Titre\n\nManille dément.\n").date == date
 
 
 def test_other_digits_fall_in_the_same_period(tmp_path):
@@ -181,8 +181,8 @@ def test_other_digits_fall_in_the_same_period(tmp_path):
 @pytest.mark.parametrize("date", ["2021-02-31", "2023-02-29", "2021-04-31", "0000-01"])
 def test_impossible_dates_are_refused(date):
     with pytest.raises(DocumentError, match=rf"<text>: line 1: invalid date {date}"):
-        read_document(f" date {date} Titre\n\nTexte.\n")
-    assert read_document(" date 2024-02-29 Titre\n\nTexte.\n").date == "2024-02-29"
+        parse_document(f" date {date} Titre\n\nTexte.\n")
+    assert parse_document(" date 2024-02-29 Titre\n\nTexte.\n").date == "2024-02-29"
 
 
 @pytest.mark.parametrize("command", ["evaluate", "train"])
@@ -192,7 +192,7 @@ def test_an_empty_annotation_file_is_an_error(tmp_path, command):
     args = ["--out", str(tmp_path / "m.npz")] if command == "train" else []
     r = stance_cli(command, "--data", str(data), *args)
     assert r.returncode == 1 and b"Traceback" not in r.stderr and b"n_splits" not in r.stderr
-    assert f"{data}:0: holds no annotation (an empty file?)".encode() in r.stderr
+    assert f"{data}: holds no annotation (an empty file?)".encode() in r.stderr  # the file as a whole: no ":0"
     assert not (tmp_path / "m.npz").exists()
 
 
@@ -263,5 +263,5 @@ def test_header_dates_in_any_digits(day, zero, with_day):
     def digits(n, width):
         return "".join(chr(ord(zero) + int(c)) for c in f"{n:0{width}d}")
     written = f"{digits(day.year, 4)}-{digits(day.month, 2)}" + (f"-{digits(day.day, 2)}" if with_day else "")
-    doc = read_document(f" date {written} Titre\n\nTexte.\n")
+    doc = parse_document(f" date {written} Titre\n\nTexte.\n")
     assert doc.date == (day.isoformat() if with_day else day.isoformat()[:7])

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 import zipfile
 
 import numpy as np
@@ -10,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance import LABELS, ModelError
-from stance.persistence import load_model
+from stance import LABELS, ModelError, StanceWarning
+from stance.model import Model
+from stance.persistence import arrays_digest, load_model
 
 TRICKY = [
     "", "   ", "a \x00 b", "\x00", "menace \x00 dément", "\n\t", "…", "2024", "!!!", "l’Otan", "l'Otan", "« Aucune » menace", "NFD: e\u0301te\u0301",
@@ -22,7 +25,7 @@ TRICKY = [
 
 def test_fast_path_equals_sklearn_on_corpus(fitted, texts):
     est, model = fitted
-    sample = texts + TRICKY
+    sample = texts[::3] + TRICKY  # 8,000 sentences of every wave and both languages
     np.testing.assert_allclose(model.predict_proba(sample), est.predict_proba(sample), rtol=0, atol=1e-9)
     assert list(model.predict(sample)) == list(est.predict(sample))
 
@@ -58,10 +61,16 @@ def test_save_load_roundtrip(fitted, tmp_path, texts):
 
 
 def test_save_is_deterministic(fitted, tmp_path):
+    """Saving a model twice, or saving the model a file loads, writes the same bytes: model
+    file and card alike."""
     _, model = fitted
     a = model.save(tmp_path / "a.npz")
+    time.sleep(1.1)  # a time stamp in the files would now differ
     b = model.save(tmp_path / "b.npz")
-    assert load_model(a).card["arrays_sha256"] == load_model(b).card["arrays_sha256"]
+    c = load_model(a).save(tmp_path / "c.npz")
+    assert a.read_bytes() == b.read_bytes() == c.read_bytes()
+    cards = [(tmp_path / f"{x}.card.json").read_bytes() for x in "abc"]
+    assert cards[0] == cards[1] == cards[2]
 
 
 @pytest.fixture()
@@ -148,20 +157,60 @@ def test_zip_without_card_is_refused(tmp_path):
         load_model(path)
 
 
-def test_interrupted_save_keeps_previous_model(saved, fitted, monkeypatch):
-    before = saved.read_bytes()
-    import stance.persistence as m
+def _other_model(fitted):
+    """The fitted model with one coefficient changed: what a new training run would save."""
+    arrays = dict(fitted[1]._arrays)
+    arrays["coef"] = arrays["coef"] + 1e-3
+    return Model(arrays, fitted[1].card)
 
-    def boom(fh, **arrays):
+
+def _files(path):
+    return path.read_bytes(), path.with_name(path.stem + ".card.json").read_bytes()
+
+
+def test_interrupted_save_keeps_previous_model(saved, fitted, monkeypatch):
+    before = _files(saved)
+
+    def boom(fh, *args, **kwargs):
         fh.write(b"partial")
         raise KeyboardInterrupt
-    monkeypatch.setattr(m.np, "savez_compressed", boom)
+    monkeypatch.setattr(np.lib.format, "write_array", boom)
     with pytest.raises(KeyboardInterrupt):
-        fitted[1].save(saved)
-    assert saved.read_bytes() == before
+        _other_model(fitted).save(saved)
+    assert _files(saved) == before
     assert not [p for p in saved.parent.iterdir() if p.name.endswith(".tmp")]
     shutil.copy(saved, saved.with_name("copy.npz"))
     load_model(saved.with_name("copy.npz"))
+
+
+@pytest.mark.parametrize("failing_write", [1, 2, 3])
+def test_save_interrupted_on_either_file_leaves_a_model_that_loads(saved, fitted, monkeypatch,
+                                                                    failing_write):
+    """The model file is written first, then its readable card (the card inside the model is
+    the truth): an interruption while the model file is flushed (1) leaves the previous pair;
+    once it is renamed (2: its folder flushed; 3: the card flushed) the new model loads, and
+    the side card it outdated is ignored with a StanceWarning."""
+    before = _files(saved)
+    real_fsync, calls = os.fsync, []
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == failing_write:
+            raise KeyboardInterrupt
+        real_fsync(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    other = _other_model(fitted)
+    with pytest.raises(KeyboardInterrupt):
+        other.save(saved)
+    monkeypatch.undo()
+    assert not [p for p in saved.parent.iterdir() if p.name.endswith(".tmp")]
+    if failing_write == 1:
+        assert _files(saved) == before
+        assert load_model(saved).card["arrays_sha256"] == fitted[1].card["arrays_sha256"]
+        return
+    assert _files(saved)[1] == before[1]
+    with pytest.warns(StanceWarning, match="ignored, the card inside"):
+        assert load_model(saved).card["arrays_sha256"] == arrays_digest(other._arrays)
 
 
 def test_explain_names_ngrams_of_the_text(fitted):

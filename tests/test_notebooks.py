@@ -45,7 +45,7 @@ def _outputs(nb):
     return [out for cell in nb.cells if cell.cell_type == "code" for out in cell.get("outputs", [])]
 
 
-@pytest.mark.parametrize("name", ["evaluation.ipynb", "tension.ipynb"])
+@pytest.mark.parametrize("name", ["evaluation.ipynb", "tension.ipynb", "pairs.ipynb"])
 def test_notebook_runs_without_errors(executed, name):
     nb = executed(name)
     errors = [out for out in _outputs(nb) if out.output_type == "error"]

@@ -23,14 +23,34 @@ def test_golden_set_is_large_and_bilingual():
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_golden_split(case):
-    got = split_sentences(case["text"])
+    got = split_sentences(case["text"], case["lang"])
     assert [s.text for s in got] == case["sentences"], case["note"]
     for s in got:
         assert case["text"][s.start:s.end] == s.text
+    assert [s.text for s in split_sentences(case["text"])] == case["sentences"]  # language identified
 
 
-def _check_offsets(text):
-    sents = split_sentences(text)
+def test_negative_cases_sit_beside_the_positive_ones():
+    """Places where a split must happen, in both languages: a word of one language that is an
+    abbreviation in the other ("me", "sept") does not hold two sentences together."""
+    negative = [c for c in CASES if c["id"].startswith("neg-")]
+    assert {c["lang"] for c in negative} == {"fr", "en"} and len(negative) >= 10
+    assert all(len(c["sentences"]) >= 2 for c in negative)
+
+
+@pytest.mark.parametrize("text, lang, first", [
+    ("He told me. The minister then left.", "en", "He told me."),
+    ("Il a agi en ce sens. Les troupes ont quitté la ville.", "fr", "Il a agi en ce sens."),
+    ("Me Dupond a plaidé l'acquittement.", "fr", "Me Dupond a plaidé l'acquittement."),
+    ("Sens. Warren and Sanders wrote to the Pentagon on Monday.", "en",
+     "Sens. Warren and Sanders wrote to the Pentagon on Monday."),
+])
+def test_each_language_has_its_own_table(text, lang, first):
+    assert split_sentences(text, lang)[0].text == first
+
+
+def _check_offsets(text, lang=None):
+    sents = split_sentences(text, lang)
     pos = 0
     for s in sents:
         assert s.text and s.text == s.text.strip()
@@ -48,9 +68,9 @@ wire_alphabet = st.sampled_from(list("abcdeéèàAÉMUS .,;:!?…«»\"“”’
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None)
-@given(st.lists(wire_alphabet, max_size=120).map("".join))
-def test_fuzz_wire_like_text(text):
-    _check_offsets(text)
+@given(st.lists(wire_alphabet, max_size=120).map("".join), st.sampled_from(["fr", "en", "de", None]))
+def test_fuzz_wire_like_text(text, lang):
+    _check_offsets(text, lang)
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -9,12 +10,17 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 
 from stance import AnnotationError, StanceClassifier, StanceError, load_model
-from stance.recipe import pick_heldout, train
+from stance.metrics import evaluate
+from stance.recipe import pick_heldout, realdev_records, train
 from training import train as train_script
 from training.settings import realdev_path
 
+from .conftest import REALDEV
+
 
 TINY = {"ngram_range": [(1, 2)], "C": [10.0], "min_df": [1]}
+QUICK = {"folds": 3, "fixed": {"cv": 3}}
+"""Three grouped folds for the search and for the calibration: the recipe whole, sooner."""
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +38,12 @@ def small_data(tmp_path_factory, corpus):
 def test_two_runs_give_the_same_model(small_data, tmp_path):
     path, groups = small_data
     quiet = lambda s: None  # noqa: E731
-    a = train(path, tmp_path / "a.npz", heldout=groups[:2], grid=TINY, log=quiet)
-    b = train(path, tmp_path / "b.npz", heldout=groups[:2], grid=TINY, log=quiet)
+    a = train(path, tmp_path / "a.npz", heldout=groups[:2], grid=TINY, **QUICK, log=quiet)
+    b = train(path, tmp_path / "b.npz", heldout=groups[:2], grid=TINY, **QUICK, log=quiet)
     assert a.card["arrays_sha256"] == b.card["arrays_sha256"]
     assert a.card["metrics"] == b.card["metrics"]
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    assert (tmp_path / "a.card.json").read_bytes() == (tmp_path / "b.card.json").read_bytes()
     ma, mb = load_model(tmp_path / "a.npz"), load_model(tmp_path / "b.npz")
     texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8")][:300]
     assert ma.predict(texts) == mb.predict(texts)
@@ -57,17 +65,28 @@ def test_bad_annotations_stop_before_any_fit(tmp_path, monkeypatch):
 
 
 def test_interrupted_training_keeps_previous_model(small_data, tmp_path, monkeypatch):
+    """A run interrupted while it writes a new model (here: as the model file, written first,
+    is flushed) leaves the previous model and card whole, and loadable (an interruption after
+    the model file is renamed leaves the new one: tests/test_model_files.py)."""
     path, groups = small_data
-    out = tmp_path / "model.npz"
-    train(path, out, heldout=groups[:2], grid=TINY, log=lambda s: None)
-    before = out.read_bytes()
+    out, card = tmp_path / "model.npz", tmp_path / "model.card.json"
+    first = train(path, out, heldout=groups[:2], grid=TINY, **QUICK, log=lambda s: None)
+    before = out.read_bytes(), card.read_bytes()
+    real_fsync, calls = os.fsync, []
 
-    def interrupted(self, card=None):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(StanceClassifier, "export", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        train(path, out, heldout=groups[:2], grid=TINY, log=lambda s: None)
-    assert out.read_bytes() == before
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        real_fsync(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(KeyboardInterrupt):  # another model: C differs
+        train(path, out, heldout=groups[:2], grid=dict(TINY, C=[1.0]), **QUICK, log=lambda s: None)
+    monkeypatch.undo()
+    assert len(calls) == 1
+    assert (out.read_bytes(), card.read_bytes()) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert load_model(out).card["arrays_sha256"] == first.card["arrays_sha256"]
 
 
 def test_pick_heldout_is_deterministic():
@@ -77,7 +96,7 @@ def test_pick_heldout_is_deterministic():
 
 
 def test_estimator_plays_with_sklearn(corpus):
-    recs = corpus[::4]
+    recs = corpus[::12]
     X, y, g = [r.text for r in recs], [r.label for r in recs], [r.group for r in recs]
     est = StanceClassifier(calibrate=False)
     assert clone(est).get_params() == est.get_params()
@@ -134,4 +153,21 @@ def test_missing_realdev_names_its_setting(tmp_path, monkeypatch):
     with pytest.raises(StanceError, match="STANCE_REALDEV"):
         train_script.main(["--out", str(tmp_path / "m.npz")])
     assert not (tmp_path / "m.npz").exists()
+
+
+@pytest.mark.skipif(REALDEV is None, reason="no real-news dev set (STANCE_REALDEV)")
+def test_training_scores_realdev_for_measurement_only(small_data, tmp_path):
+    """The recipe's realdev path: real news sentences scored by the final model and by the
+    keyword baseline, recorded in the card, never trained on."""
+    path, groups = small_data
+    dev = realdev_records(REALDEV)
+    model = train(path, tmp_path / "m.npz", heldout=groups[:2], grid=TINY, **QUICK,
+                  extra_eval={"realdev": dev}, log=lambda s: None)
+    metrics = model.card["metrics"]
+    assert metrics["realdev"]["all"]["n"] == metrics["realdev_baseline"]["all"]["n"] == len(dev) > 300
+    assert set(metrics["realdev"]) == {"all", "fr", "en"}
+    assert metrics["realdev"] == evaluate([r.label for r in dev], model.predict([r.text for r in dev]),
+                                          [r.lang for r in dev])
+    assert "realdev" not in model.card["trained_on"]["counts"]["group"]
+    assert load_model(tmp_path / "m.npz").card["metrics"]["realdev"] == metrics["realdev"]
 

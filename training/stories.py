@@ -40,7 +40,7 @@ def _read_jsonl(path: str | Path) -> list[dict]:
 
 
 def _write_jsonl(path: str | Path, rows: Iterable[dict]) -> None:
-    Path(path).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+    Path(path).write_text("".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in rows),
                           encoding="utf-8")
 
 
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(rows)} sentences of {len({r['doc'] for r in rows})} stories -> {args.out}")
     elif args.cmd == "agree":
         figures, diffs = agree(_read_jsonl(args.first), _read_jsonl(args.second))
-        print(json.dumps(figures))
+        print(json.dumps(figures, allow_nan=False))
         if args.out:
             _write_jsonl(args.out, diffs)
     else:
