@@ -1,5 +1,5 @@
-"""The ``stance`` command: analyze documents, classify sentences, build a tension series, and
-train or evaluate models on annotation files.
+"""The ``stance`` command: analyze documents, classify sentences, build a tension series, write
+a report, and train or evaluate models on annotation files (what it writes: :mod:`stance.output`).
 
 Exit codes: 0 on success, 1 on bad input (a one-line ``stance: error:`` on stderr), 2 on bad
 usage.
@@ -9,24 +9,16 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
-import json
 import os
 import sys
 import warnings
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, TextIO
+from typing import Iterable, Iterator, Sequence
 
 from ._version import __version__
 from .errors import AnnotationError, StanceError
-from .labels import LABELS
-from .language import READ
-from .paths import printable, stdin_bytes
-
-
-def dumps(obj: object, indent: int | None = None) -> str:
-    """JSON as every output of the command writes it: UTF-8 text as is, and never NaN or
-    infinity, which are not JSON (a ValueError instead of an unreadable line)."""
-    return json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=indent)
+from .output import CSV_FIELDS, ONE_LINE, dumps, unread_note, write_analysis, write_dyads
+from .paths import stdin_bytes
 
 
 def _note(message: str | None) -> None:
@@ -85,64 +77,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def write_table(analysis, out: TextIO) -> None:
-    d = analysis.document
-    out.write(f"== {printable(d.name)}" + (f"  ({d.date})" if d.date else "") + f"  [{d.lang or '-'}]\n")
-    for i, s in enumerate(analysis.sentences):
-        if s.label is None:  # not read: its language instead of a stance
-            out.write(f"{i:>3}  {'(' + str(s.lang) + ')':<13}{'-':>5}  {'-':>6}  {_short(s.text, 90)}\n")
-        else:
-            out.write(f"{i:>3}  {s.label:<13}{s.confidence:>5.2f}  {s.tension:>+6.2f}  "
-                      f"{_short(s.text, 90)}\n")
-    c = analysis.counts
-    if analysis.tension is None:
-        out.write("tension -  (no sentence in " + " or ".join(READ) + ")  "
-                  f"sentences {len(analysis.sentences)}\n\n")
-        return
-    out.write(f"tension {analysis.tension:+.2f}  intensity {analysis.intensity:.2f}  "
-              f"sentences {len(analysis.sentences)}  " +
-              " ".join(f"{lab}={c[lab]}" for lab in LABELS) + "\n\n")
-
-
-def unread_note(doc) -> str | None:
-    """The line that tells, once per document, which of its sentences the model left unread
-    for their language (None when it reads them all)."""
-    from collections import Counter
-
-    from .language import is_read
-    langs = Counter(s.lang for s in doc.sentences if not is_read(s.lang))
-    if not langs:
-        return None
-    named = ", ".join(sorted(langs, key=lambda lang: -langs[lang]))
-    reads = " and ".join(READ)
-    name = printable(doc.name)
-    if not is_read(doc.lang):
-        return (f"{name}: written in {doc.lang}, which the model does not read (it reads "
-                f"{reads}): no stance, no tension")
-    return (f"{name}: {sum(langs.values())} sentence(s) in {named} left unread (the model "
-            f"reads {reads}): no stance, no tension for them")
-
-
-CSV_FIELDS = ["document", "date", "index", "start", "end", "lang", "label", "confidence", "tension",
-              *[f"p_{lab}" for lab in LABELS], "source", "source_code", "target", "target_code",
-              "text"]
-
-
-def _csv_rows(analysis) -> Iterator[dict]:
-    from .analysis import sentence_record
-    d = analysis.document
-    for i, s in enumerate(analysis.sentences):
-        record = sentence_record(s.text, s, index=i, start=s.start, end=s.end)
-        probabilities = record.pop("probabilities")
-        yield {"document": printable(d.path or d.name), "date": d.date or "", **record,
-               **{f"p_{lab}": (probabilities or {}).get(lab) for lab in LABELS}}
-
-
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze_many
     from .progress import progress_bar
@@ -169,7 +103,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     done = 0
     with progress_bar(len(paths), "analyze", args.progress) as bar:
         for a in analyses:
-            _write_analysis(a, args.format, out, writer, docs)
+            write_analysis(a, args.format, out, writer, docs)
             _note(unread_note(a.document))
             bar.update()
             done += 1
@@ -178,24 +112,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if skipped:
         _note(f"{len(skipped)} bad file(s) skipped (--skip-bad), {done} analysed")
     return 0
-
-
-def _write_analysis(a, fmt: str, out: TextIO, writer: csv.DictWriter | None, docs: list) -> None:
-    """Write one Analysis in ``fmt`` (JSON documents are collected in ``docs``, written at the end)."""
-    if fmt == "table":
-        write_table(a, out)
-    elif fmt in ("jsonl", "json"):
-        record = a.to_dict()
-        record["document"] = printable(record["document"])
-        if fmt == "json":
-            docs.append(record)
-        else:
-            out.write(dumps(record) + "\n")
-    else:
-        writer.writerows(_csv_rows(a))
-
-
-_ONE_LINE = str.maketrans({"\t": " ", "\n": " ", "\r": " "})  # a TSV field on one line
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
@@ -214,7 +130,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             sys.stdout.write(dumps(sentence_record(t, p, actors=a)) + "\n")
     else:
         for t, p in zip(texts, preds):
-            sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t.translate(_ONE_LINE)}\n")
+            sys.stdout.write(f"{p.label}\t{p.confidence:.3f}\t{t.translate(ONE_LINE)}\n")
     return 0
 
 
@@ -241,7 +157,7 @@ def cmd_series(args: argparse.Namespace) -> int:
     for w in caught:
         sys.stderr.write(f"stance: warning: {w.message}\n")
     if dyad is not None or args.dyads:
-        _write_dyads(periods, args)
+        write_dyads(periods, args.format, args.top if args.dyads and not args.dyad else None)
         return 0
     if args.format == "jsonl":
         for p in periods:
@@ -253,23 +169,6 @@ def cmd_series(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{p.period:<10}{p.tension:>+9.2f}{p.low:>+9.2f}{p.high:>+9.2f}"
                          f"{p.documents:>6}{p.duplicates:>6}{p.sentences:>11}{p.intensity:>11.2f}\n")
     return 0
-
-
-def _write_dyads(rows, args: argparse.Namespace) -> None:
-    """The period × dyad table: one pair (``--dyad``) or the ``--top`` most active pairs."""
-    if args.dyads and not args.dyad:
-        from .dyads import top_dyads
-        keep = {d for d, _ in top_dyads(rows, args.top)}
-        rows = [r for r in rows if r.dyad in keep]
-    if args.format == "jsonl":
-        for r in rows:
-            sys.stdout.write(dumps({"dyad": r.dyad, **r.__dict__}) + "\n")
-        return
-    sys.stdout.write(f"{'period':<10}{'dyad':<22}{'tension':>9}{'95% low':>9}{'95% high':>9}"
-                     f"{'docs':>6}{'sentences':>11}\n")
-    for r in rows:
-        sys.stdout.write(f"{r.period:<10}{r.dyad:<22}{r.tension:>+9.2f}{r.low:>+9.2f}"
-                         f"{r.high:>+9.2f}{r.documents:>6}{r.sentences:>11}\n")
 
 
 def cmd_report(args: argparse.Namespace) -> int:

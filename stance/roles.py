@@ -291,7 +291,7 @@ def _mutual_pair(toks: list[Token], spans) -> tuple[int, int] | None:
     """Two actors joined by "et"/"and" as the subject of a mutual or joint act ("X et Y
     s'accusent mutuellement", "X and Y agreed"), as a pair of mention indices."""
     for k in range(len(spans) - 1):
-        (lo1, hi1, m1), (lo2, hi2, m2) = spans[k], spans[k + 1]
+        (_, hi1, m1), (lo2, hi2, m2) = spans[k], spans[k + 1]
         if m1.code is None or m2.code is None or m1.code == m2.code:
             continue
         if hi1 < lo2 and all(t.key in _AND for t in toks[hi1:lo2]) and \
