@@ -9,7 +9,6 @@ for all-capital acronyms ("US", "UE"), which must be written in capitals.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from itertools import accumulate, repeat
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from importlib.resources import files
 from typing import NamedTuple
 
 from .errors import ModelError
+from .lazy import once
 
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
 
@@ -161,19 +161,10 @@ def _read_rows(name: str):
         yield tuple(fields)
 
 
-_gazetteer: Gazetteer | None = None
-_lock = threading.Lock()
-
-
+@once
 def gazetteer() -> Gazetteer:
     """The package's gazetteer, read on first use and cached."""
-    global _gazetteer
-    if _gazetteer is None:
-        with _lock:
-            if _gazetteer is None:
-                rows = [r for name in ("states.tsv", "organisations.tsv") for r in _read_rows(name)]
-                _gazetteer = Gazetteer(rows)
-    return _gazetteer
+    return Gazetteer([r for name in ("states.tsv", "organisations.tsv") for r in _read_rows(name)])
 
 
 # Generic speakers of news copy: a determiner-led noun phrase that acts without a proper name.

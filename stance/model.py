@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -22,6 +21,7 @@ from .chars import CharBlock
 from .errors import ModelError
 from .features import WordBlock
 from .labels import LABELS
+from .lazy import once
 from .prediction import Prediction, Probabilities, best_index, no_evidence_proba, softmax
 from .text import check_texts
 
@@ -192,18 +192,10 @@ class Model:
                 f"data={self.card.get('trained_on', {}).get('sha256', '?')[:12]})")
 
 
-_shipped: Model | None = None
-_shipped_lock = threading.Lock()
-
-
+@once
 def default_model() -> Model:
     """The shipped model, loaded on first call and cached for the life of the process."""
-    global _shipped
-    if _shipped is None:
-        with _shipped_lock:
-            if _shipped is None:
-                from importlib.resources import files
+    from importlib.resources import files
 
-                from .persistence import load_model
-                _shipped = load_model(files("stance") / "data" / "model.npz")
-    return _shipped
+    from .persistence import load_model
+    return load_model(files("stance") / "data" / "model.npz")

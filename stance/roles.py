@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Iterable, Sequence
 
 from .errors import ModelError
 from .gazetteer import Mention, Token, _fold, mention_spans, tokens
+from .lazy import once
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
 
@@ -126,19 +126,11 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
 
 
-_roles: RoleModel | None = None
-_lock = threading.Lock()
-
-
+@once
 def role_model() -> RoleModel:
     """The shipped role model, read on first use and cached."""
-    global _roles
-    if _roles is None:
-        with _lock:
-            if _roles is None:
-                path = files(__package__) / "data" / "actor_roles.json"
-                _roles = RoleModel.from_json(path.read_text(encoding="utf-8"))
-    return _roles
+    path = files(__package__) / "data" / "actor_roles.json"
+    return RoleModel.from_json(path.read_text(encoding="utf-8"))
 
 
 def spans_of(text: str) -> tuple[list[Token], list[tuple[int, int, Mention]]]:
