@@ -12,8 +12,9 @@ whose letters are mostly in another script is never French or English.
 from __future__ import annotations
 
 import re
-import threading
 from typing import TYPE_CHECKING
+
+from .lazy import once
 
 if TYPE_CHECKING:  # pragma: no cover
     from py3langid.langid import LanguageIdentifier
@@ -29,19 +30,13 @@ MIN_PROBABILITY = 0.5
 
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
-_identifier: "LanguageIdentifier | None" = None
-_lock = threading.Lock()
 
 
+@once
 def _load() -> "LanguageIdentifier":
     """py3langid's identifier with normalised probabilities, loaded once per process."""
-    global _identifier
-    if _identifier is None:
-        with _lock:
-            if _identifier is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-                _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    return _identifier
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def mostly_other_script(text: str) -> bool:
