@@ -4,16 +4,13 @@ of the model's accuracy. Only public names of ``stance`` are used, imported when
 """
 from __future__ import annotations
 
-import inspect
 import os
 import types
 import warnings
-from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import DocumentError
-from ..labels import LABELS
 
 
 @dataclass(frozen=True)
@@ -210,47 +207,12 @@ NO_ACTORS = ("Pairs of actors (who → whom) are not shown: the sentences of the
              "carry no actors.")
 
 
-def _restricted(analysis: Any, sentences: list[Any]) -> Any:
-    """The analysis of a document limited to some of its sentences (those of one pair)."""
-    counts = Counter({label: 0 for label in LABELS})
-    counts.update(s.label for s in sentences)
-    n = len(sentences)
-    return replace(analysis, sentences=tuple(sentences), counts=dict(counts),
-                   tension=sum(s.tension for s in sentences) / n,
-                   intensity=(n - counts["neutral"]) / n)
-
-
-def _pairs_from_records(analyses: Sequence[Any], by: str, top: int) -> list[PairSeries]:
-    """Each of the ``top`` pairs with most sentences, its series computed by ``tension_series``
-    over its documents restricted to its sentences: the same means, interval and reprint
-    merging as the main timeline."""
-    parts: dict[tuple[str, str], list[Any]] = {}
-    for a in analyses:
-        groups: dict[tuple[str, str], list[Any]] = {}
-        for s in a.sentences:
-            pair = actor_pair(s)
-            if pair:
-                groups.setdefault(pair, []).append(s)
-        for pair, sentences in groups.items():
-            parts.setdefault(pair, []).append(_restricted(a, sentences))
-    ranked = sorted(parts.items(), key=lambda kv: (-sum(len(x.sentences) for x in kv[1]), kv[0]))
-    return [PairSeries(src, tgt, sum(len(x.sentences) for x in docs), len(docs),
-                       tension_over_time(docs, by)) for (src, tgt), docs in ranked[:top]]
-
-
 def _row_pair(row: Any) -> tuple[str, str]:
-    """The (source, target) of a row of ``tension_series(..., dyads=True)``: a ``dyad`` given as
-    a pair or as ``"SRC-TGT"``, or ``source``/``target`` fields."""
-    dyad = row.get("dyad") if isinstance(row, Mapping) else getattr(row, "dyad", None)
-    if isinstance(dyad, str) and "-" in dyad:
-        src, _, tgt = dyad.partition("-")
-        return src, tgt
-    if isinstance(dyad, (tuple, list)) and len(dyad) == 2:
-        return str(dyad[0]), str(dyad[1])
-    src, tgt = _field(row, "source"), _field(row, "target")
-    if src and tgt:
-        return src, tgt
-    raise ValueError(f"cannot tell the pair of a dyad row: {row!r}")
+    """The (source, target) of a row of ``tension_series(..., dyads=True)``, from its
+    ``dyad`` (``"SRC-TGT"``)."""
+    dyad = row.get("dyad") if isinstance(row, Mapping) else row.dyad
+    src, _, tgt = dyad.partition("-")
+    return src, tgt
 
 
 def _pairs_from_api(analyses: Sequence[Any], by: str, top: int) -> list[PairSeries]:
@@ -270,23 +232,12 @@ def _pairs_from_api(analyses: Sequence[Any], by: str, top: int) -> list[PairSeri
     return sorted(series, key=lambda s: (-s.sentences, s.source, s.target))[:top]
 
 
-def series_offers_dyads() -> bool:
-    """Whether this version's ``stance.tension_series`` computes per-pair series itself."""
-    import stance
-
-    return "dyads" in inspect.signature(stance.tension_series).parameters
-
-
 def actor_pairs(analyses: Sequence[Any], by: str, top: int = 6) -> tuple[list[PairSeries], str]:
-    """The ``top`` most active directed pairs and a note for the page: from the series API when
-    it offers dyads, else from the sentence records' actors, else none (the note says why)."""
+    """The ``top`` most active directed pairs as ``tension_series(..., dyads=True)`` gives them,
+    and a note for the page (when there are none, it says why)."""
     if not any(actor_pair(s) for a in analyses for s in a.sentences):
         return [], NO_ACTORS
-    dated = [a for a in analyses if a.document.date]
-    if series_offers_dyads():
-        pairs = _pairs_from_api(dated, by, top)
-    else:
-        pairs = _pairs_from_records(dated, by, top)
+    pairs = _pairs_from_api([a for a in analyses if a.document.date], by, top)
     if not pairs:
         return [], "Pairs of actors are not shown: no dated document names both sides of an act."
     return pairs, (f"The {len(pairs)} pairs with most acts in dated documents; each panel is the "
