@@ -62,6 +62,11 @@ def _fold(word: str) -> str:
     return key
 
 
+def fold_words(words: str) -> frozenset[str]:
+    """The folded forms of the whitespace-separated ``words``: a word list of the rules."""
+    return frozenset(_fold(w) for w in words.split())
+
+
 def tokens(text: str) -> list[Token]:
     """Tokens with their offsets: words, elided articles ("l'", "d'") and single punctuation
     marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same.
@@ -168,7 +173,7 @@ def gazetteer() -> Gazetteer:
 
 
 # Generic speakers of news copy: a determiner-led noun phrase that acts without a proper name.
-_SPEAKERS = frozenset(_fold(w) for w in """
+_SPEAKERS = fold_words("""
     porte-parole porte parole ministère ministre ministres gouvernement armée armées président présidente
     présidence diplomatie diplomate diplomates autorités junte communiqué déclaration responsables
     officiels rebelles insurgés militants troupes forces police manifestants opposition parlement
@@ -187,14 +192,14 @@ _SPEAKERS = frozenset(_fold(w) for w in """
     services renseignement intelligence agence agency tribunal court juge judge procureur
     prosecutor prosecutors organisation organization texte text communiqué sides parties pays
     countries nations camps belligérants belligerents capitales capitals voisins neighbours
-""".split())
-_DETERMINERS = frozenset(_fold(w) for w in """
+""")
+_DETERMINERS = fold_words("""
     le la les l' the its their his her son sa ses leur leurs ce cette ces this these au aux
     a an un une des du plusieurs several some certains both deux two
-""".split())
+""")
 _PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they", "it", "we", "nous"})
 _CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "al", "el", "bin", "ben", "van", "von", "la"})
-_NOT_NAMES = frozenset(_fold(w) for w in """
+_NOT_NAMES = fold_words("""
     le la les l' un une des du de d' il elle ils elles on nous vous je ce cette ces mais et ou
     en dans sur pour par avec selon après avant lors depuis dès si quand alors ainsi cependant
     pourtant toutefois aussi enfin the a an he she they we you it i this that these those but
@@ -206,7 +211,7 @@ _NOT_NAMES = frozenset(_fold(w) for w in """
     its our my your lors cela ceci ça what which who whom whose qui que quoi dont où why how
     nouvel an new year méditerranée mediterranean mer sea océan ocean golfe gulf sud nord est
     ouest south north east west reuters afp ap bloomberg
-""".split())
+""")
 
 
 def _proper(tok: Token) -> bool:
@@ -306,11 +311,11 @@ def _heads_actor(toks: list[Token], j: int, gaz: Gazetteer) -> bool:
     return False
 
 
-_ROLE_WORDS = frozenset(_fold(w) for w in """
+_ROLE_WORDS = fold_words("""
     foreign affairs affaires étrangères defence defense interior intérieur armed armées chief
     chef général general state état security sécurité premier prime president président
     présidente secretary secrétaire vice deputy gen gén col lt minister ministre supreme suprême
-""".split())
+""")
 
 
 def _grow_right(toks: list[Token], hi: int) -> int:

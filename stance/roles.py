@@ -19,7 +19,7 @@ from importlib.resources import files
 from typing import Iterable, Sequence
 
 from .errors import ModelError
-from .gazetteer import Mention, Token, _fold, mention_spans, tokens
+from .gazetteer import Mention, Token, fold_words, mention_spans, tokens
 from .lazy import once
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
@@ -177,33 +177,29 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
                   pick(sources), pick(targets), mentions)
 
 
-def _keys(words: str) -> frozenset[str]:
-    return frozenset(_fold(w) for w in words.split())
-
-
-_SAID = _keys("""déclaré affirmé indiqué assuré estimé dit ajouté souligné expliqué précisé annoncé
+_SAID = fold_words("""déclaré affirmé indiqué assuré estimé dit ajouté souligné expliqué précisé annoncé
     averti prévenu rappelé martelé insisté répondu réagi écrit confié lancé jugé poursuivi conclu
     démenti nié accusé dénoncé déplore dénonce affirme indique estime assure ajoute précise
     souligne explique selon said says told added stated warned insisted according wrote noted
     claimed alleged denied accused argued replied declared announced""")
-_PASSIVE = _keys("""accusé accusée accusés accusées visé visée visés critiqué critiquée critiqués
+_PASSIVE = fold_words("""accusé accusée accusés accusées visé visée visés critiqué critiquée critiqués
     condamné condamnée menacé menacée menacés pointé blâmé accused blamed criticised criticized
     condemned threatened targeted denounced dénoncé dénoncée attaqué attaquée attacked""")
-_BY = _keys("par by")
-_TO = _keys("à au aux on upon")
-_ACT_VERBS = _keys("""accuse accusent accusé accusait accusant accused accuses accusing garde
+_BY = fold_words("par by")
+_TO = fold_words("à au aux on upon")
+_ACT_VERBS = fold_words("""accuse accusent accusé accusait accusant accused accuses accusing garde
     menace menacent menacé menaçant threatened threatens threatening warned warns warning
     avertit averti avertissent prévient prévenu condamne condamné condemned condemns blamed
     blames blaming reproche reproché reprochent exhorte exhorté urged urges urging appelle
     appelé called calls somme sommé dénonce dénoncé denounced""")
-_AUX = _keys("a ont avait avaient has have had")
+_AUX = fold_words("a ont avait avaient has have had")
 _CLAUSE_END = frozenset({",", "»", '"', "”", ":", "—"})
-_OF_BY = _keys("de d' des du par by from of")
-_CLAIMS = _keys("""accusations accusation allégations allegations claims claim charges affirmations
+_OF_BY = fold_words("de d' des du par by from of")
+_CLAIMS = fold_words("""accusations accusation allégations allegations claims claim charges affirmations
     assertions""")
-_DETERMINERS = _keys("le la les l' the un une a an")
-_AND = _keys("et and ,")
-_TOGETHER = _keys("""mutuellement réciproquement each another autre conviennent convenu convenus
+_DETERMINERS = fold_words("le la les l' the un une a an")
+_AND = fold_words("et and ,")
+_TOGETHER = fold_words("""mutuellement réciproquement each another autre conviennent convenu convenus
     agreed agree signed signé signent conclu concluded accord accusent accuse rencontrés met
     discuss discuté négocient negotiate""")
 
