@@ -84,21 +84,24 @@ def dyad_series(analyses: Iterable[Analysis], by: str = "month", undirected: boo
 def document_dyads(analysis: Analysis, undirected: bool = False) -> dict[str, tuple[float, int]]:
     """Each dyad of one analysed document: ``"SRC-TGT"`` -> (mean tension of its sentences,
     number of sentences). What the Dask aggregation sums per document."""
-    acc: dict[str, list[float]] = {}
-    for s in analysis.sentences:
-        for src, tgt in sentence_dyads(s, undirected):
-            acc.setdefault(f"{src}-{tgt}", []).append(s.tension)
-    return {k: (sum(v) / len(v), len(v)) for k, v in acc.items()}
+    return _means((f"{src}-{tgt}", s.tension) for s in analysis.sentences
+                  for src, tgt in sentence_dyads(s, undirected))
 
 
 def record_dyads(record: dict) -> dict[str, tuple[float, int]]:
     """:func:`document_dyads` of an ``Analysis.to_dict`` record, from its sentences' first
     source and target codes."""
+    return _means((f"{s['source_code']}-{s['target_code']}", s["tension"])
+                  for s in record.get("sentences", ())
+                  if s.get("source_code") and s.get("target_code")
+                  and s["source_code"] != s["target_code"] and s.get("tension") is not None)
+
+
+def _means(pairs: Iterable[tuple[str, float]]) -> dict[str, tuple[float, int]]:
+    """``(dyad, tension)`` pairs -> each dyad's (mean tension, number of sentences)."""
     acc: dict[str, list[float]] = {}
-    for s in record.get("sentences", ()):
-        src, tgt = s.get("source_code"), s.get("target_code")
-        if src and tgt and src != tgt and s.get("tension") is not None:
-            acc.setdefault(f"{src}-{tgt}", []).append(s["tension"])
+    for dyad, tension in pairs:
+        acc.setdefault(dyad, []).append(tension)
     return {k: (sum(v) / len(v), len(v)) for k, v in acc.items()}
 
 
