@@ -1,15 +1,21 @@
 """What each wave of the corpus is worth on real news: the shipped model's recipe refitted on the
 corpus as it stood after each wave, scored on the real-news dev set (``$STANCE_REALDEV``; measurement only).
 
-    python benchmarks/waves.py
+    python benchmarks/waves.py [--second-pass]
 
 Rows are cumulative: the sentence waves (6,712 sentences written one by one), then each story
 wave added in turn. Fitted without the temperature (``calibrate=False``), which changes no label.
+``--second-pass`` compares instead the whole corpus with its shipped labels, with the labels of
+the context-free second annotation of the stories after adjudication (``seeds/second_pass``),
+and without the story sentences the two annotations disagree on.
 """
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +34,28 @@ def part(record) -> str:
     return Path(record.source).stem.split("_")[0] if record.doc and "stories" in record.source else "sentences"
 
 
+def _by_sentence(name: str) -> dict[tuple[str, int], dict]:
+    """A file of ``seeds/second_pass`` keyed by (doc, index)."""
+    with open(ROOT / "seeds" / "second_pass" / name, encoding="utf-8") as f:
+        return {(j["doc"], j["index"]): j for j in map(json.loads, f)}
+
+
+def second_pass(recs: list) -> list[tuple[str, list]]:
+    """The corpus as shipped, relabelled by the adjudicated second pass, and without the story
+    sentences on which the in-context and the context-free annotations disagree."""
+    blind, adjudicated = _by_sentence("context_free.jsonl"), _by_sentence("adjudicated.jsonl")
+    relabelled = [replace(r, label=adjudicated[(r.doc, r.index)]["label"])
+                  if (r.doc, r.index) in adjudicated else r for r in recs]
+    agreed = [r for r in recs if blind.get((r.doc, r.index), {"label": r.label})["label"] == r.label]
+    return [("shipped labels", recs), ("second pass, adjudicated", relabelled),
+            ("disagreements left out", agreed)]
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--second-pass", action="store_true", help="compare the labels of the two "
+                    "annotation passes of the stories instead of the waves")
+    args = ap.parse_args()
     dev = realdev_records(realdev_path())
     recs = load_annotations(ROOT / "seeds" / "sentences")
     shipped = {k: (tuple(v) if isinstance(v, list) else v)
@@ -38,9 +65,10 @@ def main() -> None:
     steps = [("sentence waves, word n-grams only", ["sentences"], dict(shipped, char_ngram_range=None)),
              ("sentence waves", ["sentences"], shipped)]
     steps += [(f"+ {w}", ["sentences"] + waves[:i + 1], shipped) for i, w in enumerate(waves)]
+    runs = ([(name, recs_, shipped) for name, recs_ in second_pass(recs)] if args.second_pass else
+            [(name, [r for r in recs if part(r) in parts], params) for name, parts, params in steps])
     print(f"{'corpus':<36}{'sentences':>10}{'realdev':>9}{'fr':>7}{'en':>7}  F1 acc/den/war/con/neu")
-    for name, parts, params in steps:
-        train = [r for r in recs if part(r) in parts]
+    for name, train, params in runs:
         t0 = time.perf_counter()
         est = StanceClassifier(**params).fit([r.text for r in train], [r.label for r in train])
         ev = evaluate([r.label for r in dev], list(est.predict([r.text for r in dev])), [r.lang for r in dev])

@@ -70,3 +70,41 @@ def test_agree_and_merge():
     assert merged[1]["label"] == "neutral" and "actors" not in merged[1]
     with pytest.raises(SystemExit, match="unknown sentences"):
         merge(first, [{"doc": "d", "index": 9, "label": "neutral"}])
+
+
+def test_agree_reads_a_folder_of_annotation_files(tmp_path, capsys):
+    from training.stories import main
+
+    rows = [{"doc": "d", "index": i, "text": f"s{i}", "label": lab}
+            for i, lab in enumerate(["neutral", "accusation", "denial", "warning"])]
+    folder = tmp_path / "first"
+    folder.mkdir()
+    for k, part in enumerate((rows[:2], rows[2:])):
+        (folder / f"wave{k}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in part))
+    second = tmp_path / "second.jsonl"
+    second.write_text("".join(json.dumps(dict(r, label="neutral")) + "\n" for r in rows))
+    assert main(["agree", str(folder), str(second)]) == 0
+    assert json.loads(capsys.readouterr().out)["sentences"] == 4
+
+
+def test_second_pass_covers_every_story_sentence_once():
+    """seeds/second_pass: the context-free annotation has one label per story sentence, and the
+    adjudications are exactly the sentences the two passes disagree on."""
+    from pathlib import Path
+
+    from stance.corpus import load_annotations
+    from stance.labels import LABELS
+
+    root = Path(__file__).resolve().parent.parent / "seeds"
+    story = {(r.doc, r.index): r for r in load_annotations(root / "sentences" / "stories")}
+    read = [[json.loads(line) for line in open(root / "second_pass" / name, encoding="utf-8")]
+            for name in ("context_free.jsonl", "adjudicated.jsonl")]
+    blind = {(j["doc"], j["index"]): j for j in read[0]}
+    assert len(blind) == len(read[0]) and blind.keys() == story.keys()
+    assert {j["label"] for j in read[0] + read[1]} <= set(LABELS)
+    disagree = {k for k, j in blind.items() if j["label"] != story[k].label}
+    assert {(j["doc"], j["index"]) for j in read[1]} == disagree
+    for j in read[1]:
+        text = story[(j["doc"], j["index"])].text
+        spans = [j.get("actors", {}).get(k) for k in ("source", "target")]
+        assert all(s is None or s in text for s in spans)

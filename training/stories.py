@@ -8,8 +8,8 @@
     Whole stories (about ``share`` of the sentences, chosen by a hash of their ids) for the
     second, independent annotator.
 ``python -m training.stories agree FIRST SECOND -o disagreements.jsonl``
-    Cohen's kappa and raw agreement of two annotations of the same sentences, and every
-    sentence they disagree on, for adjudication.
+    Cohen's kappa and raw agreement of two annotations of the same sentences (files, or folders
+    of them), and every sentence they disagree on, for adjudication.
 ``python -m training.stories merge LABELLED --adjudicated ADJ.jsonl -o OUT.jsonl``
     The first annotator's records with the adjudicated labels applied, validated.
 """
@@ -29,6 +29,9 @@ from stance.labels import LABELS
 
 
 def _read_jsonl(path: str | Path) -> list[dict]:
+    """The records of a JSON Lines file, or of every ``*.jsonl`` of a folder in name order."""
+    if Path(path).is_dir():
+        return [r for f in sorted(Path(path).glob("*.jsonl")) for r in _read_jsonl(f)]
     out = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
