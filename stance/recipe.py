@@ -11,7 +11,7 @@ import hashlib
 import itertools
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Collection, Iterable, Sequence
 
 from .baseline import KeywordBaseline
 from .corpus import Record, corpus_digest, counts, load_annotations, split_by_group
@@ -110,13 +110,16 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
           heldout: Sequence[str] | None = None, grid: dict[str, list[Any]] | None = None,
           fixed: dict[str, Any] | None = None, folds: int | None = None,
           extra_eval: dict[str, Sequence[Record]] | None = None,
+          exclude: Collection[tuple[str, int]] = (),
           log: Callable[[str], None] = print) -> Any:
     """Run the whole recipe on annotation files ``data`` and write the model to ``out``.
 
     ``heldout`` names the groups kept out for the held-out evaluation (default: a fixed fifth
     of them, see :func:`pick_heldout`); ``folds`` defaults to :data:`DEFAULT_FOLDS`, or one
     per group left when fewer (:func:`choose_folds`); ``extra_eval`` adds evaluation-only sets (e.g. real
-    news sentences) scored with the final model and recorded in the card, never trained on.
+    news sentences) scored with the final model and recorded in the card, never trained on;
+    ``exclude`` names sentences by ``(doc, index)`` that are never trained on (e.g. those whose
+    label two annotation passes disagree on) but still scored in the held-out evaluation.
     Returns the exported :class:`stance.Model`. Nothing is fitted if validation fails.
     """
     records = load_annotations(data)  # raises AnnotationError before any fitting
@@ -126,6 +129,10 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
     heldout = sorted(heldout) if heldout is not None else pick_heldout(r.group for r in records)
     folds = choose_folds((r.group for r in records), heldout, folds)
     train_recs, test_recs = split_by_group(records, heldout)
+    excluded = set(exclude)
+    if excluded:
+        train_recs = [r for r in train_recs if (r.doc, r.index) not in excluded]
+        log(f"left out of training: {sum((r.doc, r.index) in excluded for r in records)} sentences")
     log(f"held-out groups ({len(test_recs)} sentences): {', '.join(heldout)}")
     grid = DEFAULT_GRID if grid is None else grid
     log(f"grouped {folds}-fold cross-validation on {len(train_recs)} sentences:")
@@ -141,7 +148,7 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
     log(format_report(heldout_eval, "held-out groups: model trained without them"))
     log(format_report(baseline_eval, "held-out groups: keyword baseline"))
 
-    Xa, ya, _, ga = _xy(records)
+    Xa, ya, _, ga = _xy([r for r in records if (r.doc, r.index) not in excluded])
     final = StanceClassifier(**best, n_jobs=jobs).fit(Xa, ya, groups=ga)
     metrics: dict[str, Any] = {"heldout": heldout_eval, "heldout_baseline": baseline_eval}
     for name, recs in (extra_eval or {}).items():
@@ -154,6 +161,7 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
         "trained_on": {"sha256": corpus_digest(records), "counts": stats,
                        "files": sorted({r.source for r in records})},
         "heldout_groups": heldout,
+        "left_out_of_training": sum((r.doc, r.index) in excluded for r in records),
         "cross_validation": {"folds": folds, "grid": {k: [jsonable({k: v})[k] for v in vals]
                                                       for k, vals in grid.items()},
                              "results": cv_results},

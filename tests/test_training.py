@@ -171,3 +171,32 @@ def test_training_scores_realdev_for_measurement_only(small_data, tmp_path):
     assert "realdev" not in model.card["trained_on"]["counts"]["group"]
     assert load_model(tmp_path / "m.npz").card["metrics"]["realdev"] == metrics["realdev"]
 
+
+
+def test_excluded_sentences_are_trained_on_as_if_absent(corpus, tmp_path):
+    """``exclude`` (doc, index) pairs: the model is the one fitted without those lines, and the
+    card counts them; held-out groups are scored whole."""
+    groups = sorted({r.group for r in corpus if r.doc and r.index is not None})[:8]
+    recs = [r for r in corpus if r.group in groups]
+    left = {(r.doc, r.index) for r in recs[5::7] if r.group not in groups[:2]}
+    full, kept = tmp_path / "full.jsonl", tmp_path / "kept.jsonl"
+    for path, rows in ((full, recs), (kept, [r for r in recs if (r.doc, r.index) not in left])):
+        path.write_text("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in rows),
+                        encoding="utf-8")
+    quiet = lambda s: None  # noqa: E731
+    a = train(full, tmp_path / "a.npz", heldout=groups[:2], grid=TINY, **QUICK, exclude=left, log=quiet)
+    b = train(kept, tmp_path / "b.npz", heldout=groups[:2], grid=TINY, **QUICK, log=quiet)
+    assert a.card["left_out_of_training"] == len(left) > 0 and b.card["left_out_of_training"] == 0
+    assert a.card["arrays_sha256"] == b.card["arrays_sha256"]
+    assert a.card["metrics"]["heldout"] == b.card["metrics"]["heldout"]
+
+
+def test_disagreements_are_the_sentences_the_second_pass_labels_otherwise(tmp_path):
+    rows = [{"text": f"Phrase numéro {i} du récit.", "label": lab, "lang": "fr", "group": "g",
+             "doc": "g_1", "index": i} for i, lab in enumerate(["neutral", "accusation", "denial"])]
+    data = tmp_path / "stories.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    second = tmp_path / "second.jsonl"
+    second.write_text("".join(json.dumps({"doc": "g_1", "index": i, "label": lab}) + "\n"
+                              for i, lab in enumerate(["neutral", "neutral"])))
+    assert train_script.disagreements(data, second) == {("g_1", 1)}

@@ -2,15 +2,19 @@
 
 Validates ``seeds/sentences``, holds out the conflicts of :data:`HELDOUT_GROUPS`, picks
 hyper-parameters by grouped cross-validation, prints the reports and writes
-``stance/data/model.npz`` and its card atomically. The real news sentences of the dev set
+``stance/data/model.npz`` and its card atomically. Story sentences whose label the context-free
+second annotation (``seeds/second_pass``) disagrees with are not trained on: their label
+depends on the story around them, which the model never sees (``--all-sentences`` keeps them). The real news sentences of the dev set
 (:func:`training.settings.realdev_path`) are scored too, for measurement only; the run stops
 at once, naming the setting, when they are missing (``--no-realdev`` trains without them).
 """
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
+from stance.corpus import load_annotations
 from stance.recipe import realdev_records, train
 from training.settings import ROOT, realdev_path
 
@@ -31,19 +35,33 @@ HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, th
 ]
 
 
+SECOND_PASS = ROOT / "seeds" / "second_pass" / "context_free.jsonl"
+
+
+def disagreements(data: str | Path, second: str | Path = SECOND_PASS) -> set[tuple[str, int]]:
+    """(doc, index) of the sentences of ``data`` whose label the second annotation differs from."""
+    with open(second, encoding="utf-8") as f:
+        other = {(j["doc"], j["index"]): j["label"] for j in map(json.loads, f)}
+    return {(r.doc, r.index) for r in load_annotations(data)
+            if other.get((r.doc, r.index), r.label) != r.label}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT / "seeds" / "sentences"))
     ap.add_argument("--out", default=str(ROOT / "stance" / "data" / "model.npz"))
     ap.add_argument("--no-realdev", action="store_true",
                     help="train without scoring the real-news dev set (the card then has no realdev metrics)")
+    ap.add_argument("--all-sentences", action="store_true",
+                    help="train on the sentences the two annotation passes disagree on too")
     args = ap.parse_args(argv)
     extra = {} if args.no_realdev else {"realdev": realdev_records(realdev_path())}
     data = Path(args.data)
     rel = data.relative_to(ROOT) if data.is_absolute() and data.is_relative_to(ROOT) else data
     import os
     os.chdir(ROOT)  # record corpus files relative to the project in the card
-    train(rel, args.out, heldout=HELDOUT_GROUPS, extra_eval=extra)
+    exclude = set() if args.all_sentences else disagreements(rel)
+    train(rel, args.out, heldout=HELDOUT_GROUPS, extra_eval=extra, exclude=exclude)
 
 
 if __name__ == "__main__":
