@@ -18,13 +18,16 @@ from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Iterable, Sequence
 
+from .addressee import TargetGate, gate_features
 from .errors import ModelError
 from .gazetteer import Mention, Token, fold_words, mention_spans, tokens
+from .labels import LABELS
 from .lazy import once
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
 
 _WINDOW = 5
+_LABELS = frozenset(LABELS)
 _QUOTES = frozenset({"«", "»", '"', "“", "”"})
 
 
@@ -88,20 +91,37 @@ class RoleModel:
     """Two logistic scores per mention, P(source) and P(target), from sparse string features.
 
     ``weights_`` maps a feature to its (source, target) weights; ``bias_`` holds the two
-    intercepts. Built by ``training/actors.py``; read from ``stance/data/actor_roles.json``.
+    intercepts. ``gates_`` decide whether the best target candidate is named at all
+    (:mod:`stance.addressee`): ``"label"`` for a sentence whose act is known, ``"plain"``
+    otherwise; without gates, a candidate is named when P(target) reaches its threshold.
+    Built by ``training/actors.py``; read from ``stance/data/actor_roles.json``.
     """
 
     def __init__(self, weights: dict[str, Sequence[float]], bias: Sequence[float],
-                 thresholds: dict[str, float], use_label: bool = True):
+                 thresholds: dict[str, float], use_label: bool = True,
+                 gates: dict[str, TargetGate] | None = None):
         self.weights_ = {k: (float(v[0]), float(v[1])) for k, v in weights.items()}
         self.bias_ = (float(bias[0]), float(bias[1]))
         self.thresholds_ = {k: float(thresholds[k]) for k in ("source", "target", "also")}
         self.use_label_ = bool(use_label)
+        self.gates_ = dict(gates or {})
 
     @classmethod
     def from_dict(cls, data: dict) -> "RoleModel":
-        """A role model from its JSON form (``weights``, ``bias``, ``thresholds``, ``use_label``)."""
-        return cls(data["weights"], data["bias"], data["thresholds"], data.get("use_label", True))
+        """A role model from its JSON form (``weights``, ``bias``, ``thresholds``, ``use_label``,
+        ``gates``)."""
+        gates = {k: TargetGate.from_dict(v) for k, v in (data.get("gates") or {}).items()}
+        return cls(data["weights"], data["bias"], data["thresholds"], data.get("use_label", True),
+                   gates)
+
+    def gate(self, label: str | None) -> tuple[TargetGate | None, str | None]:
+        """The gate for a sentence of ``label`` and the label it reads (None: the plain gate,
+        for a sentence without a label or a neutral one)."""
+        if label is not None and label not in _LABELS:
+            raise ValueError(f"unknown label {label!r}: give one of {', '.join(LABELS)} or None")
+        if label is not None and label != "neutral" and "label" in self.gates_:
+            return self.gates_["label"], label
+        return self.gates_.get("plain"), None
 
     def scores(self, feats: list[str]) -> tuple[float, float]:
         """(P(source), P(target)) of one mention."""
@@ -139,28 +159,50 @@ def spans_of(text: str) -> tuple[list[Token], list[tuple[int, int, Mention]]]:
     return toks, mention_spans(text, toks)
 
 
-def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
-    """The actors of ``text``; ``label`` (the sentence's stance) only matters to a role
-    model trained with labels (``use_label``); the shipped one reads the words alone."""
+def scored(text: str, roles: RoleModel, label: str | None = None):
+    """Tokens, mentions (with token ranges) and each mention's (P(source), P(target)) after
+    the news shapes, then the source and the best target candidate (mention indices or None;
+    the candidate never shares the source's code)."""
     toks, spans = spans_of(text)
+    if not spans:
+        return toks, spans, [], None, None
+    feats = mention_features(toks, spans, label if roles.use_label_ else None)
+    probs = _news_shapes(toks, spans, [roles.scores(f) for f in feats])
+    mentions = [m for _, _, m in spans]
+    source = max(range(len(spans)), key=lambda k: probs[k][0])
+    if probs[source][0] < roles.thresholds_["source"]:
+        source = None
+    rest = [k for k in range(len(spans)) if k != source and
+            (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
+    return toks, spans, probs, source, max(rest, key=lambda k: probs[k][1], default=None)
+
+
+def target_evidence(toks: list[Token], spans, probs, source: int | None, target: int,
+                    label: str | None = None) -> dict[str, float]:
+    """What the gate reads to decide whether ``target`` is named (:func:`gate_features`)."""
+    return gate_features(toks, spans, probs, source, target, _quoted(toks), label)
+
+
+def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
+    """The actors of ``text``; ``label`` (the sentence's stance, when known) tells the gate
+    how often such an act names its addressee (:mod:`stance.addressee`)."""
+    roles = roles or role_model()
+    toks, spans, probs, source, target = scored(text, roles, label)
     mentions = tuple(m for _, _, m in spans)
     if not spans:
         return Actors(mentions=mentions)
-    roles = roles or role_model()
-    feats = mention_features(toks, spans, label if roles.use_label_ else None)
-    probs = _news_shapes(toks, spans, [roles.scores(f) for f in feats])
     th = roles.thresholds_
-    order_s = sorted(range(len(spans)), key=lambda k: -probs[k][0])
-    source = order_s[0] if probs[order_s[0]][0] >= th["source"] else None
-    rest = [k for k in range(len(spans)) if k != source and
-            (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
-    target = max(rest, key=lambda k: probs[k][1], default=None)
-    if target is not None and probs[target][1] < th["target"]:
+    gate, read = roles.gate(label)
+    candidate = target
+    if target is not None and gate is not None:
+        if not gate.names(target_evidence(toks, spans, probs, source, target, read)):
+            target = None
+    elif target is not None and probs[target][1] < th["target"]:
         target = None
     sources = [k for k in range(len(spans)) if k == source or
-               (k != target and probs[k][0] >= th["also"] and probs[k][0] > probs[k][1])]
+               (k != candidate and probs[k][0] >= th["also"] and probs[k][0] > probs[k][1])]
     targets = [k for k in range(len(spans)) if k == target or
-               (k not in sources and probs[k][1] >= th["also"])]
+               (target is not None and k not in sources and probs[k][1] >= th["also"])]
     sources = _coordinated(toks, spans, sources, exclude=target)
     targets = [k for k in _coordinated(toks, spans, targets, exclude=source)
                if k == target or k not in sources]
@@ -168,7 +210,7 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
     if pair is not None:
         source, target = pair
         sources = targets = sorted(set(pair) | set(k for k in sources if k not in targets))
-    elif len(sources) > 1 and target is None:
+    elif len(sources) > 1 and candidate is None:
         targets = sources = sorted(sources)  # "X and Y met": each the other's counterpart
         target = next(k for k in sources if k != source)
     pick = lambda ks: tuple(_unique(mentions[k] for k in sorted(ks)))  # noqa: E731
@@ -298,27 +340,37 @@ def _unique(ms: Iterable[Mention]) -> list[Mention]:
     return out
 
 
-def actors(text: str) -> Actors:
-    """Who performs the act of ``text`` at whom, and every actor it names."""
-    return assign(text)
+def actors(text: str, label: str | None = None) -> Actors:
+    """Who performs the act of ``text`` at whom, and every actor it names; ``label``, the
+    sentence's stance when known (``stance.classify(text).label``), helps decide whether the
+    sentence names an addressee at all."""
+    return assign(text, label=label)
 
 
-def actors_many(texts: Iterable[str]) -> list[Actors]:
-    """:func:`actors` for many sentences (the role model is read once)."""
+def actors_many(texts: Iterable[str], labels: Iterable[str | None] | None = None) -> list[Actors]:
+    """:func:`actors` for many sentences (the role model is read once), each with its label
+    when ``labels`` are given."""
     roles = role_model()
-    return [assign(t, roles) for t in texts]
+    texts = list(texts)
+    labels = [None] * len(texts) if labels is None else list(labels)
+    if len(labels) != len(texts):
+        raise ValueError(f"actors_many: {len(texts)} texts but {len(labels)} labels; give one "
+                         f"label (or None) per text")
+    return [assign(t, roles, lab) for t, lab in zip(texts, labels)]
 
 
 _STAND_INS = frozenset({"pronoun", "speaker"})
 
 
-def document_actors(texts: Sequence[str]) -> list[Actors]:
-    """The actors of a document's sentences, in order. A performer named only by a pronoun or
+def document_actors(texts: Sequence[str], labels: Sequence[str | None] | None = None
+                    ) -> list[Actors]:
+    """The actors of a document's sentences, in order (``labels``: their stances, when
+    known, as for :func:`actors_many`). A performer named only by a pronoun or
     a generic speaker ("Il a ajouté…", "the ministry said…") takes the code of the last coded
     performer of the two sentences before: the coreference news copy relies on. (Addressees
     are not carried over: a mention's offsets always point into its own sentence.)"""
     out: list[Actors] = []
-    for a in actors_many(texts):
+    for a in actors_many(texts, labels):
         src = a.source
         if src is not None and src.code is None and src.kind in _STAND_INS:
             prev = next((p for p in reversed(out[-2:]) if p.source and p.source.code), None)
