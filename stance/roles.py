@@ -210,9 +210,9 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
     if pair is not None:
         source, target = pair
         sources = targets = sorted(set(pair) | set(k for k in sources if k not in targets))
-    elif len(sources) > 1 and candidate is None:
+    elif candidate is None and (other := _other_party(mentions, sources, source)) is not None:
         targets = sources = sorted(sources)  # "X and Y met": each the other's counterpart
-        target = next(k for k in sources if k != source)
+        target = other
     pick = lambda ks: tuple(_unique(mentions[k] for k in sorted(ks)))  # noqa: E731
     return Actors(mentions[source] if source is not None else None,
                   mentions[target] if target is not None else None,
@@ -328,6 +328,16 @@ def _mutual_pair(toks: list[Token], spans) -> tuple[int, int] | None:
                 _TOGETHER & {t.key for t in toks[hi2:hi2 + 5]}:
             return k, k + 1
     return None
+
+
+def _other_party(mentions: Sequence[Mention], sources: list[int], source: int | None
+                  ) -> int | None:
+    """Among several performers, the first that is not the source's own side (another code,
+    or no code): the counterpart of "X and Y met"; None when all share the source's code
+    ("the Kremlin spokesman Dmitry Peskov")."""
+    code = mentions[source].code if source is not None else None
+    return next((k for k in sources if k != source and
+                 (mentions[k].code is None or mentions[k].code != code)), None)
 
 
 def _unique(ms: Iterable[Mention]) -> list[Mention]:
