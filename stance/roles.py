@@ -226,7 +226,10 @@ _SAID = fold_words("""déclaré affirmé indiqué assuré estimé dit ajouté so
     claimed alleged denied accused argued replied declared announced""")
 _PASSIVE = fold_words("""accusé accusée accusés accusées visé visée visés critiqué critiquée critiqués
     condamné condamnée menacé menacée menacés pointé blâmé accused blamed criticised criticized
-    condemned threatened targeted denounced dénoncé dénoncée attaqué attaquée attacked""")
+    condemned threatened targeted denounced dénoncé dénoncée attaqué attaquée attacked
+    averti avertie avertis menacées condamnés condamnées dénoncés critiquées blâmée blâmés
+    sommé sommée sommés exhorté exhortée exhortés garde warned urged pressed summoned rebuked
+    slammed sanctioned reproached""")
 _BY = fold_words("par by")
 _TO = fold_words("à au aux on upon")
 _ACT_VERBS = fold_words("""accuse accusent accusé accusait accusant accused accuses accusing garde
@@ -263,9 +266,11 @@ def _news_shapes(toks: list[Token], spans, probs: list[tuple[float, float]]
         elif before and before[-1] in _BY and _PASSIVE & set(before[:-1]):
             probs[k] = (0.99, probs[k][1] * 0.1)
             earlier = [j for j in range(k) if spans[j][1] <= lo]
-            if earlier:
-                j = earlier[-1]
-                probs[j] = (probs[j][0] * 0.1, 0.99)
+            if earlier:  # the subject, with whatever "et"/"and" joins to it, receives the act
+                for j in _coordinated(toks, spans, [earlier[-1]], exclude=None):
+                    probs[j] = (probs[j][0] * 0.1, 0.99)
+        elif _m.kind != "pronoun" and _after_quote(toks, lo):
+            probs[k] = (max(probs[k][0], 0.95), probs[k][1] * 0.5)  # "…," warned the minister
         elif _addressed(before):
             probs[k] = (probs[k][0] * 0.5, max(probs[k][1], 0.9))  # "a mis en garde la Russie"
         elif _speaker_last(toks, lo, hi):
@@ -303,6 +308,21 @@ def _addressed(before: list[str]) -> bool:
     if last in _TO and len(before) > 1:
         last = before[-2]
     return last in _ACT_VERBS
+
+
+_CLOSING = frozenset({"»", '"', "”"})
+
+
+def _after_quote(toks: list[Token], lo: int) -> bool:
+    """Whether the mention starting at token ``lo`` (its determiner included) is the speaker
+    of an inverted reporting clause after a quotation: "« … », a averti le ministre",
+    '"…," warned Prime Minister X' (the verb then takes no object)."""
+    v = lo - 1
+    if v < 2 or toks[v].key not in _SAID:
+        return False
+    p = v - 1 if toks[v - 1].key in _AUX else v
+    return toks[p - 1].raw in _CLOSING or (toks[p - 1].raw == "," and p > 1
+                                           and toks[p - 2].raw in _CLOSING)
 
 
 def _speaker_last(toks: list[Token], lo: int, hi: int) -> bool:
