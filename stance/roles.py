@@ -170,6 +170,11 @@ def scored(text: str, roles: RoleModel, label: str | None = None):
     probs = _news_shapes(toks, spans, [roles.scores(f) for f in feats])
     mentions = [m for _, _, m in spans]
     source = max(range(len(spans)), key=lambda k: probs[k][0])
+    if mentions[source].code is None and mentions[source].kind in _STAND_INS:
+        named = [k for k in range(len(spans)) if mentions[k].code is not None]
+        best = max(named, key=lambda k: probs[k][0], default=None)
+        if best is not None and probs[best][0] >= 0.5:
+            source = best  # "He said Panama had replied…": the named actor performs
     if probs[source][0] < roles.thresholds_["source"]:
         source = None
     rest = [k for k in range(len(spans)) if k != source and
