@@ -36,6 +36,9 @@ def gate_features(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
     f: dict[str, float] = {f"n={min(len(spans), 4)}": 1.0,
                            "sl": _logit(probs[source][0]) if source is not None else -6.0,
                            "quote": float(any(t.raw in _QUOTE_MARKS for t in toks))}
+    if source is not None:
+        f[f"s_kind={spans[source][2].kind}"] = 1.0
+    f["opens_quote"] = float(bool(toks) and toks[0].raw in _QUOTE_MARKS)
     if label is not None:
         f[f"lab={label}"] = 1.0
     if target is None:

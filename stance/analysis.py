@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .documents import Document, parse_document
 from .labels import LABELS, TENSION_WEIGHTS
@@ -153,22 +153,17 @@ def analyze_many(documents: Iterable[Document | str], model: Model | None = None
     docs = [_as_document(d, "analyze_many") for d in documents]
     preds = iter(_model(model).classify_many(
         [s.text for d in docs for s in d.sentences if is_read(s.lang)]))
-    out = []
-    for d in docs:
-        mine = [next(preds) if is_read(s.lang) else None for s in d.sentences]
-        who = document_actors([s.text for s in d.sentences], [p and p.label for p in mine]) \
-            if actors else [None] * len(mine)
-        out.append(_assemble(d, mine, who))
-    return out
+    return [_assemble(d, preds, document_actors([s.text for s in d.sentences]) if actors
+                      else [None] * len(d.sentences)) for d in docs]
 
 
-def _assemble(doc: Document, preds: list[Prediction | None], who: list[Actors | None]
-              ) -> Analysis:
-    """The Analysis of ``doc`` from each sentence's prediction (None for a sentence it does not
-    read) and actors (or None)."""
+def _assemble(doc: Document, preds: Iterator[Prediction], who: list[Actors | None]) -> Analysis:
+    """The Analysis of ``doc``, taking from ``preds`` the prediction of each sentence it reads;
+    ``who``: each sentence's actors (or None)."""
     sents = []
-    for s, p, a in zip(doc.sentences, preds, who):
-        if p is not None:
+    for s, a in zip(doc.sentences, who):
+        if is_read(s.lang):
+            p = next(preds)
             sents.append(SentenceStance(s.text, s.start, s.end, p.label, p.confidence,
                                         p.probabilities, sentence_tension(p.probabilities), s.lang,
                                         a))

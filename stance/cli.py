@@ -126,7 +126,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         from .analysis import sentence_record
         from .roles import actors_many
-        for t, p, a in zip(texts, preds, actors_many(texts, [p.label for p in preds])):
+        for t, p, a in zip(texts, preds, actors_many(texts)):
             sys.stdout.write(dumps(sentence_record(t, p, actors=a)) + "\n")
     else:
         for t, p in zip(texts, preds):

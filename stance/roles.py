@@ -376,9 +376,10 @@ def _unique(ms: Iterable[Mention]) -> list[Mention]:
 
 
 def actors(text: str, label: str | None = None) -> Actors:
-    """Who performs the act of ``text`` at whom, and every actor it names; ``label``, the
-    sentence's stance when known (``stance.classify(text).label``), helps decide whether the
-    sentence names an addressee at all."""
+    """Who performs the act of ``text`` at whom, and every actor it names. ``label``, the
+    sentence's act when it is known for sure (an annotated sentence), helps decide whether the
+    sentence names an addressee at all; the classifier's guess does not (it is wrong too often
+    on real news for the gate to gain from it), so ``analyze`` passes none."""
     return assign(text, label=label)
 
 
@@ -397,15 +398,13 @@ def actors_many(texts: Iterable[str], labels: Iterable[str | None] | None = None
 _STAND_INS = frozenset({"pronoun", "speaker"})
 
 
-def document_actors(texts: Sequence[str], labels: Sequence[str | None] | None = None
-                    ) -> list[Actors]:
-    """The actors of a document's sentences, in order (``labels``: their stances, when
-    known, as for :func:`actors_many`). A performer named only by a pronoun or
+def document_actors(texts: Sequence[str]) -> list[Actors]:
+    """The actors of a document's sentences, in order. A performer named only by a pronoun or
     a generic speaker ("Il a ajouté…", "the ministry said…") takes the code of the last coded
     performer of the two sentences before: the coreference news copy relies on. (Addressees
     are not carried over: a mention's offsets always point into its own sentence.)"""
     out: list[Actors] = []
-    for a in actors_many(texts, labels):
+    for a in actors_many(texts):
         src = a.source
         if src is not None and src.code is None and src.kind in _STAND_INS:
             prev = next((p for p in reversed(out[-2:]) if p.source and p.source.code), None)
