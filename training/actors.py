@@ -170,11 +170,12 @@ def fit_gates(rows: list[dict | None], c: float = 1.0) -> dict[str, dict]:
 
 
 def cross_validate(examples: list[dict], folds: int = 5, c: float = 0.5
-                   ) -> tuple[dict[str, float], list[dict | None]]:
+                   ) -> tuple[dict[str, dict[str, float]], list[dict | None]]:
     """Source and target accuracy (:func:`right_in_sentence`) of role models and gates fitted
-    without the stories' situation they are scored on (grouped k-fold); the gates of a fold
-    learn from the other folds' out-of-fold scores. Also returns those scores' gate rows for
-    the final gates."""
+    without the stories' situations they are scored on (grouped k-fold), for sentences read
+    without a label (as ``stance.actors`` and ``analyze`` read them) and with the annotated
+    one; the gates of a fold learn from the other folds' out-of-fold scores. Also returns
+    those scores' gate rows, which the shipped gates learn from."""
     from sklearn.model_selection import GroupKFold
 
     splits = list(GroupKFold(folds).split(examples, groups=[e["group"] for e in examples]))
@@ -183,13 +184,18 @@ def cross_validate(examples: list[dict], folds: int = 5, c: float = 0.5
         models.append(fit([examples[i] for i in tr], c))
         for i in te:
             fold_of[i] = f
-    rows = gate_rows(examples, [RoleModel.from_dict(models[f]) for f in fold_of])
-    total: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    fold_roles = [RoleModel.from_dict(m) for m in models]
+    rows = gate_rows(examples, [fold_roles[f] for f in fold_of])
+    totals: dict[str, dict[str, list[int]]] = {"no label": defaultdict(lambda: [0, 0, 0]),
+                                               "annotated label": defaultdict(lambda: [0, 0, 0])}
     for f, (tr, te) in enumerate(splits):
         roles = RoleModel.from_dict(models[f] | {"gates": fit_gates([rows[i] for i in tr])})
-        for key, h in hits([examples[i] for i in te], roles, right_in_sentence).items():
-            total[key] = [a + b for a, b in zip(total[key], h)]
-    return rates(total), rows
+        test = [examples[i] for i in te]
+        for name, part in (("no label", [e | {"label": None} for e in test]),
+                           ("annotated label", test)):
+            for key, h in hits(part, roles, right_in_sentence).items():
+                totals[name][key] = [a + b for a, b in zip(totals[name][key], h)]
+    return {name: rates(t) for name, t in totals.items()}, rows
 
 
 def realdev() -> list[dict] | None:
@@ -220,8 +226,9 @@ def main() -> None:
     else:
         examples = load_examples()
         cv, rows = cross_validate(examples, args.folds)
-        print(f"stories ({cv['n']} sentences), {args.folds}-fold cross-validation by situation:",
-              _fmt(cv))
+        for name, s in cv.items():
+            print(f"stories ({s['n']} sentences), {args.folds}-fold cross-validation by "
+                  f"situation, {name}:", _fmt(s))
         data = fit(examples) | {"gates": fit_gates(rows)}
         tmp = OUT.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True,
