@@ -65,10 +65,12 @@ def _quoted(toks: list[Token]) -> list[bool]:
 
 
 def mention_features(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
-                     label: str | None = None) -> list[list[str]]:
+                     label: str | None = None, quoted: list[bool] | None = None
+                     ) -> list[list[str]]:
     """Features of each mention (given with its token range) for the role models; with a
-    ``label``, each base feature also paired with it."""
-    quoted = _quoted(toks)
+    ``label``, each base feature also paired with it (``quoted``: :func:`_quoted` of the
+    tokens, when the caller has it)."""
+    quoted = _quoted(toks) if quoted is None else quoted
     feats = []
     for k, (lo, hi, m) in enumerate(spans):
         left = [t.key for t in toks[max(0, lo - _WINDOW):lo]]
@@ -162,11 +164,12 @@ def spans_of(text: str) -> tuple[list[Token], list[tuple[int, int, Mention]]]:
 def scored(text: str, roles: RoleModel, label: str | None = None):
     """Tokens, mentions (with token ranges) and each mention's (P(source), P(target)) after
     the news shapes, then the source and the best target candidate (mention indices or None;
-    the candidate never shares the source's code)."""
+    the candidate never shares the source's code), and which tokens are quoted."""
     toks, spans = spans_of(text)
     if not spans:
-        return toks, spans, [], None, None
-    feats = mention_features(toks, spans, label if roles.use_label_ else None)
+        return toks, spans, [], None, None, []
+    quoted = _quoted(toks)
+    feats = mention_features(toks, spans, label if roles.use_label_ else None, quoted)
     probs = _news_shapes(toks, spans, [roles.scores(f) for f in feats])
     mentions = [m for _, _, m in spans]
     source = max(range(len(spans)), key=lambda k: probs[k][0])
@@ -179,20 +182,22 @@ def scored(text: str, roles: RoleModel, label: str | None = None):
         source = None
     rest = [k for k in range(len(spans)) if k != source and
             (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
-    return toks, spans, probs, source, max(rest, key=lambda k: probs[k][1], default=None)
+    return toks, spans, probs, source, max(rest, key=lambda k: probs[k][1], default=None), quoted
 
 
-def target_evidence(toks: list[Token], spans, probs, source: int | None, target: int,
-                    label: str | None = None) -> dict[str, float]:
-    """What the gate reads to decide whether ``target`` is named (:func:`gate_features`)."""
-    return gate_features(toks, spans, probs, source, target, _quoted(toks), label)
+def target_evidence(scores: tuple, label: str | None = None) -> dict[str, float]:
+    """What the gate reads to decide whether the candidate of :func:`scored`'s ``scores`` is
+    named (:func:`gate_features`)."""
+    toks, spans, probs, source, target, quoted = scores
+    return gate_features(toks, spans, probs, source, target, quoted, label)
 
 
 def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
     """The actors of ``text``; ``label`` (the sentence's stance, when known) tells the gate
     how often such an act names its addressee (:mod:`stance.addressee`)."""
     roles = roles or role_model()
-    toks, spans, probs, source, target = scored(text, roles, label)
+    scores = scored(text, roles, label)
+    toks, spans, probs, source, target, _ = scores
     mentions = tuple(m for _, _, m in spans)
     if not spans:
         return Actors(mentions=mentions)
@@ -200,7 +205,7 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
     gate, read = roles.gate(label)
     candidate = target
     if target is not None and gate is not None:
-        if not gate.names(target_evidence(toks, spans, probs, source, target, read)):
+        if not gate.names(target_evidence(scores, read)):
             target = None
     elif target is not None and probs[target][1] < th["target"]:
         target = None

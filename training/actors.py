@@ -139,12 +139,13 @@ def gate_rows(examples: list[dict], roles: list[RoleModel]) -> list[dict]:
     right (:func:`right_in_sentence`); None for a sentence without a candidate."""
     rows = []
     for ex, r in zip(examples, roles):
-        toks, spans, probs, source, target = scored(ex["text"], r, ex["label"])
+        scores = scored(ex["text"], r, ex["label"])
+        spans, target = scores[1], scores[4]
         if target is None:
             rows.append(None)
             continue
-        rows.append({"label": target_evidence(toks, spans, probs, source, target, ex["label"]),
-                     "plain": target_evidence(toks, spans, probs, source, target),
+        rows.append({"label": target_evidence(scores, ex["label"]),
+                     "plain": target_evidence(scores),
                      "named": right_in_sentence(spans[target][2], ex["text"], ex["target"],
                                                 ex["target_codes"]),
                      "none": right_in_sentence(None, ex["text"], ex["target"], ex["target_codes"])})
