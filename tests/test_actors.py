@@ -91,34 +91,31 @@ def test_quote_then_reporting_act_verb_names_the_speaker_in_french():
     assert a.source.code == "ISR" and a.source.text == "le Premier ministre israélien"
 
 
-@pytest.mark.parametrize("text", [
-    "Les États-Unis et le Royaume-Uni ont été accusés par l'Iran de saboter les négociations.",
-    "The United States and Britain were accused by Iran of sabotaging the talks.",
-])
-def test_passive_subjects_joined_by_and_all_receive_the_act(text):
+# text, source code, the codes of every target (none: the sentence names no addressee)
+EVERY_TARGET = [
+    # passive subjects joined by "et"/"and" all receive the act
+    ("Les États-Unis et le Royaume-Uni ont été accusés par l'Iran de saboter les négociations.",
+     "IRN", ["USA", "GBR"]),
+    ("The United States and Britain were accused by Iran of sabotaging the talks.",
+     "IRN", ["USA", "GBR"]),
+    # two voices of one side are not each other's counterpart
+    ("Russia denied the allegations, Kremlin spokesman Dmitry Peskov told reporters.", "RUS", []),
+    ("La Russie a rejeté ces allégations, a déclaré le porte-parole du Kremlin Dmitri Peskov.",
+     "RUS", []),
+    # a place named around the act is no addressee
+    ("Le Maroc s'est dit prêt à reprendre le dialogue, lors d'une conférence de presse à Genève.",
+     "MAR", []),
+    ("Russia on Tuesday denied any involvement, its envoy told reporters in Geneva.", "RUS", []),
+    ("Moscou dément toute implication, a déclaré à Genève son ambassadeur.", "RUS", []),
+]
+
+
+@pytest.mark.parametrize("text,source,targets", EVERY_TARGET, ids=[g[0][:40] for g in EVERY_TARGET])
+def test_every_target_or_none(text, source, targets):
     a = stance.actors(text)
-    assert a.source.code == "IRN"
-    assert [m.code for m in a.targets] == ["USA", "GBR"]
-
-
-@pytest.mark.parametrize("text", [
-    "Russia denied the allegations, Kremlin spokesman Dmitry Peskov told reporters.",
-    "La Russie a rejeté ces allégations, a déclaré le porte-parole du Kremlin Dmitri Peskov.",
-])
-def test_two_voices_of_one_side_are_not_each_others_counterpart(text):
-    a = stance.actors(text)
-    assert a.source.code == "RUS"
-    assert a.target is None and a.targets == ()
-
-
-@pytest.mark.parametrize("text", [
-    "Le Maroc s'est dit prêt à reprendre le dialogue, lors d'une conférence de presse à Genève.",
-    "Russia on Tuesday denied any involvement, its envoy told reporters in Geneva.",
-    "Moscou dément toute implication, a déclaré à Genève son ambassadeur.",
-])
-def test_a_sentence_naming_no_addressee_gets_none(text):
-    a = stance.actors(text)
-    assert a.source is not None and a.target is None and a.targets == ()
+    assert a.source.code == source
+    assert [m.code for m in a.targets] == targets
+    assert (a.target is None) == (not targets)
 
 
 def _gated(bias: float) -> RoleModel:
