@@ -7,8 +7,9 @@
 Mentions come from :mod:`stance.gazetteer`; which mention performs and which receives the act
 is scored by two small logistic models (one for each role) over the words around each mention,
 and its place in the sentence, trained on the team's annotated stories (``training/actors.py``)
-and shipped as readable JSON. It does not need the sentence's label, so it runs without the
-classifier, and a neutral sentence ("X met Y") has a source and a target too.
+and shipped as readable JSON; whether the best addressee candidate is named at all is the
+gate's decision (:mod:`stance.addressee`). It does not need the sentence's label, so it runs
+without the classifier, and a neutral sentence ("X met Y") has a source and a target too.
 """
 from __future__ import annotations
 
