@@ -7,8 +7,9 @@
 Mentions come from :mod:`stance.gazetteer`; which mention performs and which receives the act
 is scored by two small logistic models (one for each role) over the words around each mention,
 and its place in the sentence, trained on the team's annotated stories (``training/actors.py``)
-and shipped as readable JSON. It does not need the sentence's label, so it runs without the
-classifier, and a neutral sentence ("X met Y") has a source and a target too.
+and shipped as readable JSON; whether the best addressee candidate is named at all is the
+gate's decision (:mod:`stance.addressee`). It does not need the sentence's label, so it runs
+without the classifier, and a neutral sentence ("X met Y") has a source and a target too.
 """
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from typing import Iterable, Sequence
 
+from .addressee import TargetGate, gate_features
 from .errors import ModelError
 from .gazetteer import Mention, Token, fold_words, mention_spans, tokens
+from .labels import LABELS
 from .lazy import once
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
 
 _WINDOW = 5
+_LABELS = frozenset(LABELS)
 _QUOTES = frozenset({"«", "»", '"', "“", "”"})
 
 
@@ -62,10 +66,12 @@ def _quoted(toks: list[Token]) -> list[bool]:
 
 
 def mention_features(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
-                     label: str | None = None) -> list[list[str]]:
+                     label: str | None = None, quoted: list[bool] | None = None
+                     ) -> list[list[str]]:
     """Features of each mention (given with its token range) for the role models; with a
-    ``label``, each base feature also paired with it."""
-    quoted = _quoted(toks)
+    ``label``, each base feature also paired with it (``quoted``: :func:`_quoted` of the
+    tokens, when the caller has it)."""
+    quoted = _quoted(toks) if quoted is None else quoted
     feats = []
     for k, (lo, hi, m) in enumerate(spans):
         left = [t.key for t in toks[max(0, lo - _WINDOW):lo]]
@@ -88,20 +94,37 @@ class RoleModel:
     """Two logistic scores per mention, P(source) and P(target), from sparse string features.
 
     ``weights_`` maps a feature to its (source, target) weights; ``bias_`` holds the two
-    intercepts. Built by ``training/actors.py``; read from ``stance/data/actor_roles.json``.
+    intercepts. ``gates_`` decide whether the best target candidate is named at all
+    (:mod:`stance.addressee`): ``"label"`` for a sentence whose act is known, ``"plain"``
+    otherwise; without gates, a candidate is named when P(target) reaches its threshold.
+    Built by ``training/actors.py``; read from ``stance/data/actor_roles.json``.
     """
 
     def __init__(self, weights: dict[str, Sequence[float]], bias: Sequence[float],
-                 thresholds: dict[str, float], use_label: bool = True):
+                 thresholds: dict[str, float], use_label: bool = True,
+                 gates: dict[str, TargetGate] | None = None):
         self.weights_ = {k: (float(v[0]), float(v[1])) for k, v in weights.items()}
         self.bias_ = (float(bias[0]), float(bias[1]))
         self.thresholds_ = {k: float(thresholds[k]) for k in ("source", "target", "also")}
         self.use_label_ = bool(use_label)
+        self.gates_ = dict(gates or {})
 
     @classmethod
     def from_dict(cls, data: dict) -> "RoleModel":
-        """A role model from its JSON form (``weights``, ``bias``, ``thresholds``, ``use_label``)."""
-        return cls(data["weights"], data["bias"], data["thresholds"], data.get("use_label", True))
+        """A role model from its JSON form (``weights``, ``bias``, ``thresholds``, ``use_label``,
+        ``gates``)."""
+        gates = {k: TargetGate.from_dict(v) for k, v in (data.get("gates") or {}).items()}
+        return cls(data["weights"], data["bias"], data["thresholds"], data.get("use_label", True),
+                   gates)
+
+    def gate(self, label: str | None) -> tuple[TargetGate | None, str | None]:
+        """The gate for a sentence of ``label`` and the label it reads (None: the plain gate,
+        for a sentence without a label or a neutral one)."""
+        if label is not None and label not in _LABELS:
+            raise ValueError(f"unknown label {label!r}: give one of {', '.join(LABELS)} or None")
+        if label is not None and label != "neutral" and "label" in self.gates_:
+            return self.gates_["label"], label
+        return self.gates_.get("plain"), None
 
     def scores(self, feats: list[str]) -> tuple[float, float]:
         """(P(source), P(target)) of one mention."""
@@ -139,28 +162,58 @@ def spans_of(text: str) -> tuple[list[Token], list[tuple[int, int, Mention]]]:
     return toks, mention_spans(text, toks)
 
 
-def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
-    """The actors of ``text``; ``label`` (the sentence's stance) only matters to a role
-    model trained with labels (``use_label``); the shipped one reads the words alone."""
+def scored(text: str, roles: RoleModel, label: str | None = None):
+    """Tokens, mentions (with token ranges) and each mention's (P(source), P(target)) after
+    the news shapes, then the source and the best target candidate (mention indices or None;
+    the candidate never shares the source's code), and which tokens are quoted."""
     toks, spans = spans_of(text)
+    if not spans:
+        return toks, spans, [], None, None, []
+    quoted = _quoted(toks)
+    feats = mention_features(toks, spans, label if roles.use_label_ else None, quoted)
+    probs = _news_shapes(toks, spans, [roles.scores(f) for f in feats])
+    mentions = [m for _, _, m in spans]
+    source = max(range(len(spans)), key=lambda k: probs[k][0])
+    if mentions[source].code is None and mentions[source].kind in _STAND_INS:
+        named = [k for k in range(len(spans)) if mentions[k].code is not None]
+        best = max(named, key=lambda k: probs[k][0], default=None)
+        if best is not None and probs[best][0] >= 0.5:
+            source = best  # "He said Panama had replied…": the named actor performs
+    if probs[source][0] < roles.thresholds_["source"]:
+        source = None
+    rest = [k for k in range(len(spans)) if k != source and
+            (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
+    return toks, spans, probs, source, max(rest, key=lambda k: probs[k][1], default=None), quoted
+
+
+def target_evidence(scores: tuple, label: str | None = None) -> dict[str, float]:
+    """What the gate reads to decide whether the candidate of :func:`scored`'s ``scores`` is
+    named (:func:`gate_features`)."""
+    toks, spans, probs, source, target, quoted = scores
+    return gate_features(toks, spans, probs, source, target, quoted, label)
+
+
+def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
+    """The actors of ``text``; ``label`` (the sentence's stance, when known) tells the gate
+    how often such an act names its addressee (:mod:`stance.addressee`)."""
+    roles = roles or role_model()
+    scores = scored(text, roles, label)
+    toks, spans, probs, source, target, _ = scores
     mentions = tuple(m for _, _, m in spans)
     if not spans:
         return Actors(mentions=mentions)
-    roles = roles or role_model()
-    feats = mention_features(toks, spans, label if roles.use_label_ else None)
-    probs = _news_shapes(toks, spans, [roles.scores(f) for f in feats])
     th = roles.thresholds_
-    order_s = sorted(range(len(spans)), key=lambda k: -probs[k][0])
-    source = order_s[0] if probs[order_s[0]][0] >= th["source"] else None
-    rest = [k for k in range(len(spans)) if k != source and
-            (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
-    target = max(rest, key=lambda k: probs[k][1], default=None)
-    if target is not None and probs[target][1] < th["target"]:
+    gate, read = roles.gate(label)
+    candidate = target
+    if target is not None and gate is not None:
+        if not gate.names(target_evidence(scores, read)):
+            target = None
+    elif target is not None and probs[target][1] < th["target"]:
         target = None
     sources = [k for k in range(len(spans)) if k == source or
-               (k != target and probs[k][0] >= th["also"] and probs[k][0] > probs[k][1])]
+               (k != candidate and probs[k][0] >= th["also"] and probs[k][0] > probs[k][1])]
     targets = [k for k in range(len(spans)) if k == target or
-               (k not in sources and probs[k][1] >= th["also"])]
+               (target is not None and k not in sources and probs[k][1] >= th["also"])]
     sources = _coordinated(toks, spans, sources, exclude=target)
     targets = [k for k in _coordinated(toks, spans, targets, exclude=source)
                if k == target or k not in sources]
@@ -168,9 +221,9 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
     if pair is not None:
         source, target = pair
         sources = targets = sorted(set(pair) | set(k for k in sources if k not in targets))
-    elif len(sources) > 1 and target is None:
+    elif candidate is None and (other := _other_party(mentions, sources, source)) is not None:
         targets = sources = sorted(sources)  # "X and Y met": each the other's counterpart
-        target = next(k for k in sources if k != source)
+        target = other
     pick = lambda ks: tuple(_unique(mentions[k] for k in sorted(ks)))  # noqa: E731
     return Actors(mentions[source] if source is not None else None,
                   mentions[target] if target is not None else None,
@@ -184,7 +237,10 @@ _SAID = fold_words("""déclaré affirmé indiqué assuré estimé dit ajouté so
     claimed alleged denied accused argued replied declared announced""")
 _PASSIVE = fold_words("""accusé accusée accusés accusées visé visée visés critiqué critiquée critiqués
     condamné condamnée menacé menacée menacés pointé blâmé accused blamed criticised criticized
-    condemned threatened targeted denounced dénoncé dénoncée attaqué attaquée attacked""")
+    condemned threatened targeted denounced dénoncé dénoncée attaqué attaquée attacked
+    averti avertie avertis menacées condamnés condamnées dénoncés critiquées blâmée blâmés
+    sommé sommée sommés exhorté exhortée exhortés garde warned urged pressed summoned rebuked
+    slammed sanctioned reproached""")
 _BY = fold_words("par by")
 _TO = fold_words("à au aux on upon")
 _ACT_VERBS = fold_words("""accuse accusent accusé accusait accusant accused accuses accusing garde
@@ -221,9 +277,11 @@ def _news_shapes(toks: list[Token], spans, probs: list[tuple[float, float]]
         elif before and before[-1] in _BY and _PASSIVE & set(before[:-1]):
             probs[k] = (0.99, probs[k][1] * 0.1)
             earlier = [j for j in range(k) if spans[j][1] <= lo]
-            if earlier:
-                j = earlier[-1]
-                probs[j] = (probs[j][0] * 0.1, 0.99)
+            if earlier:  # the subject, with whatever "et"/"and" joins to it, receives the act
+                for j in _coordinated(toks, spans, [earlier[-1]], exclude=None):
+                    probs[j] = (probs[j][0] * 0.1, 0.99)
+        elif _m.kind != "pronoun" and _after_quote(toks, lo):
+            probs[k] = (max(probs[k][0], 0.95), probs[k][1] * 0.5)  # "…," warned the minister
         elif _addressed(before):
             probs[k] = (probs[k][0] * 0.5, max(probs[k][1], 0.9))  # "a mis en garde la Russie"
         elif _speaker_last(toks, lo, hi):
@@ -263,6 +321,21 @@ def _addressed(before: list[str]) -> bool:
     return last in _ACT_VERBS
 
 
+_CLOSING = frozenset({"»", '"', "”"})
+
+
+def _after_quote(toks: list[Token], lo: int) -> bool:
+    """Whether the mention starting at token ``lo`` (its determiner included) is the speaker
+    of an inverted reporting clause after a quotation: "« … », a averti le ministre",
+    '"…," warned Prime Minister X' (the verb then takes no object)."""
+    v = lo - 1
+    if v < 2 or toks[v].key not in _SAID:
+        return False
+    p = v - 1 if toks[v - 1].key in _AUX else v
+    return toks[p - 1].raw in _CLOSING or (toks[p - 1].raw == "," and p > 1
+                                           and toks[p - 2].raw in _CLOSING)
+
+
 def _speaker_last(toks: list[Token], lo: int, hi: int) -> bool:
     """Whether the mention (tokens ``lo:hi``) closes the sentence as the speaker of a reporting
     clause after what was said: "…, a affirmé mardi le ministère russe de la Défense."."""
@@ -288,6 +361,16 @@ def _mutual_pair(toks: list[Token], spans) -> tuple[int, int] | None:
     return None
 
 
+def _other_party(mentions: Sequence[Mention], sources: list[int], source: int | None
+                  ) -> int | None:
+    """Among several performers, the first that is not the source's own side (another code,
+    or no code): the counterpart of "X and Y met"; None when all share the source's code
+    ("the Kremlin spokesman Dmitry Peskov")."""
+    code = mentions[source].code if source is not None else None
+    return next((k for k in sources if k != source and
+                 (mentions[k].code is None or mentions[k].code != code)), None)
+
+
 def _unique(ms: Iterable[Mention]) -> list[Mention]:
     """Mentions with the same code listed once (the first), unknown ones all kept."""
     seen, out = set(), []
@@ -298,15 +381,24 @@ def _unique(ms: Iterable[Mention]) -> list[Mention]:
     return out
 
 
-def actors(text: str) -> Actors:
-    """Who performs the act of ``text`` at whom, and every actor it names."""
-    return assign(text)
+def actors(text: str, label: str | None = None) -> Actors:
+    """Who performs the act of ``text`` at whom, and every actor it names. ``label``, the
+    sentence's act when it is known for sure (an annotated sentence), helps decide whether the
+    sentence names an addressee at all; the classifier's guess does not (it is wrong too often
+    on real news for the gate to gain from it), so ``analyze`` passes none."""
+    return assign(text, label=label)
 
 
-def actors_many(texts: Iterable[str]) -> list[Actors]:
-    """:func:`actors` for many sentences (the role model is read once)."""
+def actors_many(texts: Iterable[str], labels: Iterable[str | None] | None = None) -> list[Actors]:
+    """:func:`actors` for many sentences (the role model is read once), each with its label
+    when ``labels`` are given."""
     roles = role_model()
-    return [assign(t, roles) for t in texts]
+    texts = list(texts)
+    labels = [None] * len(texts) if labels is None else list(labels)
+    if len(labels) != len(texts):
+        raise ValueError(f"actors_many: {len(texts)} texts but {len(labels)} labels; give one "
+                         f"label (or None) per text")
+    return [assign(t, roles, lab) for t, lab in zip(texts, labels)]
 
 
 _STAND_INS = frozenset({"pronoun", "speaker"})

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
+from stance.addressee import TargetGate
 from stance.roles import Actors, RoleModel, actors_many, assign
 from stance.errors import ModelError
 from stance.gazetteer import Gazetteer, find_mentions, tokens
@@ -40,12 +41,28 @@ GOLDEN = [
     ("L'OTAN a mis en garde la Russie contre toute escalade en mer Baltique.", "warning", "NATO", "RUS"),
     ("India and Pakistan agreed to restore the ceasefire along the Line of Control.",
      "conciliation", "IND", "PAK"),
+    # passives of warnings
+    ("Israel was warned by Hezbollah that any strike would be met with force.",
+     "warning", "HEZBOLLAH", "ISR"),
+    ("La Serbie a été mise en garde par l'Union européenne contre toute escalade au Kosovo.",
+     "warning", "EU", "SRB"),
+    # a speaker after the quote, the reporting verb an act verb without object
+    ('"Iran will pay a heavy price," warned Israeli Prime Minister Benjamin Netanyahu.',
+     "warning", "ISR", "IRN"),
+    # a named performer inside the reporting clause of a pronoun
+    ("Brazil, she said, continues to urge Caracas to take no unilateral step.",
+     "conciliation", "BRA", "VEN"),
+    ("Le Brésil, a-t-elle ajouté, exhorte Caracas à renoncer à toute démarche unilatérale.",
+     "conciliation", "BRA", "VEN"),
 ]
 
 
-@pytest.mark.parametrize("text,label,source,target", GOLDEN, ids=[g[0][:40] for g in GOLDEN])
-def test_golden_roles(text, label, source, target):
-    a = stance.actors(text)
+# "claim, speaker said": without its label the gate does not name the subject of the claim
+# as the addressee (it is one about as often as not in the annotated stories)
+NEEDS_LABEL = {g[0] for g in GOLDEN if g[0].startswith(("L'Ukraine prépare", "Turkish drones"))}
+
+
+def _check(a, source, target):
     assert a.source is not None and a.source.code == source
     if target is None:
         assert a.target is None or a.target.code != source
@@ -53,10 +70,89 @@ def test_golden_roles(text, label, source, target):
         assert a.target is not None and a.target.code == target
 
 
+@pytest.mark.parametrize("text,label,source,target", GOLDEN, ids=[g[0][:40] for g in GOLDEN])
+def test_golden_roles(text, label, source, target):
+    _check(stance.actors(text, label), source, target)
+    if text in NEEDS_LABEL:
+        a = stance.actors(text)
+        assert a.source.code == source and a.target is None
+    else:
+        _check(stance.actors(text), source, target)
+
+
 def test_issue_example_lists_every_performer():
     a = stance.actors("Kiev et les puissances occidentales accusent Moscou de préparer une offensive.")
     assert (a.source.text, a.source.code, a.target.text, a.target.code) == ("Kiev", "UKR", "Moscou", "RUS")
     assert [m.code for m in a.sources] == ["UKR", "WEST"]
+
+
+def test_quote_then_reporting_act_verb_names_the_speaker_in_french():
+    a = stance.actors("« L'Iran paiera le prix fort », a averti le Premier ministre israélien.")
+    assert a.source.code == "ISR" and a.source.text == "le Premier ministre israélien"
+
+
+# text, source code, the codes of every target (none: the sentence names no addressee)
+EVERY_TARGET = [
+    # passive subjects joined by "et"/"and" all receive the act
+    ("Les États-Unis et le Royaume-Uni ont été accusés par l'Iran de saboter les négociations.",
+     "IRN", ["USA", "GBR"]),
+    ("The United States and Britain were accused by Iran of sabotaging the talks.",
+     "IRN", ["USA", "GBR"]),
+    # two voices of one side are not each other's counterpart
+    ("Russia denied the allegations, Kremlin spokesman Dmitry Peskov told reporters.", "RUS", []),
+    ("La Russie a rejeté ces allégations, a déclaré le porte-parole du Kremlin Dmitri Peskov.",
+     "RUS", []),
+    # a place named around the act is no addressee
+    ("Le Maroc s'est dit prêt à reprendre le dialogue, lors d'une conférence de presse à Genève.",
+     "MAR", []),
+    ("Russia on Tuesday denied any involvement, its envoy told reporters in Geneva.", "RUS", []),
+    ("Moscou dément toute implication, a déclaré à Genève son ambassadeur.", "RUS", []),
+]
+
+
+@pytest.mark.parametrize("text,source,targets", EVERY_TARGET, ids=[g[0][:40] for g in EVERY_TARGET])
+def test_every_target_or_none(text, source, targets):
+    a = stance.actors(text)
+    assert a.source.code == source
+    assert [m.code for m in a.targets] == targets
+    assert (a.target is None) == (not targets)
+
+
+def _gated(bias: float) -> RoleModel:
+    from stance.roles import role_model
+
+    shipped = role_model()
+    gate = {"weights": {}, "bias": bias, "threshold": 0.5}
+    return RoleModel({k: list(v) for k, v in shipped.weights_.items()}, shipped.bias_,
+                     shipped.thresholds_, shipped.use_label_,
+                     {"plain": TargetGate.from_dict(gate), "label": TargetGate.from_dict(gate)})
+
+
+@pytest.mark.parametrize("label", [None, "accusation"])
+def test_the_gate_decides_whether_the_best_candidate_is_named(label):
+    text = "Washington accused Beijing of harassing Philippine vessels in the South China Sea."
+    assert assign(text, _gated(-50.0), label).target is None
+    named = assign(text, _gated(50.0), label)
+    assert named.source.code == "USA" and named.target.code == "CHN"
+
+
+def test_shipped_role_model_has_both_gates():
+    from stance.roles import role_model
+
+    assert set(role_model().gates_) == {"label", "plain"}
+
+
+def test_a_known_label_is_read_and_a_bad_one_refused():
+    text = "Pékin a rejeté les accusations de Manille, les jugeant sans fondement."
+    for label in (None, "accusation", "denial", "warning", "conciliation", "neutral"):
+        a = stance.actors(text, label)
+        assert a.source.code == "CHN"
+    with pytest.raises(ValueError, match="unknown label 'deny'"):
+        stance.actors(text, "deny")
+    with pytest.raises(ValueError, match="2 texts but 1 labels"):
+        actors_many([text, text], ["denial"])
+    assert actors_many([text, text], ["denial", None]) == [stance.actors(text, "denial"),
+                                                          stance.actors(text)]
 
 
 @pytest.mark.parametrize("text", [
@@ -141,9 +237,11 @@ def test_any_text_gives_consistent_mentions(text):
     for m in ms:
         assert text[m.start:m.end] == m.text and m.text
     assert all(a.end <= b.start for a, b in zip(ms, ms[1:]))
-    a = assign(text)
-    assert a.source is None or a.source in ms
-    assert a.target is None or a.target in ms
+    for label in (None, "denial", "neutral"):
+        a = assign(text, label=label)
+        assert a.source is None or a.source in ms
+        assert a.target is None or a.target in ms
+        assert a.target is not None or not a.targets
 
 
 @settings(max_examples=300, deadline=None)

@@ -1,24 +1,28 @@
 """Fit the role model behind ``stance.actors`` on the annotated stories, and score it.
 
-    python -m training.actors            # fit, tune thresholds on held-out stories, write JSON
+    python -m training.actors            # cross-validate by situation, fit, write JSON
     python -m training.actors --score    # score the shipped role model (and realdev when present)
 
 Each mention the gazetteer finds in an annotated sentence is a source when it overlaps the
 annotated performer (or, when the annotator gave codes but no span, carries one of its codes),
 a target likewise. Two L2 logistic regressions (scikit-learn) learn these roles from
 ``stance.roles.mention_features``; the weights go to ``stance/data/actor_roles.json``.
+Whether the best target candidate is named at all is the gates' decision
+(:mod:`stance.addressee`), learned from the role models' out-of-fold scores.
 A prediction is right when its span overlaps the gold span or its code is among the gold codes
 (the rule of issue 12); a sentence with no gold actor for a role is right when none is given.
 """
 from __future__ import annotations
 
 import argparse
-import re
 import json
+import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
-from stance.roles import Actors, RoleModel, assign, mention_features, spans_of
+from stance.roles import (Actors, RoleModel, assign, mention_features, scored, spans_of,
+                         target_evidence)
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "seeds" / "sentences" / "stories"
@@ -104,31 +108,95 @@ def right_in_sentence(pred, text: str, span: str | None, codes: list[str]) -> bo
     return right(pred, text, span, codes)
 
 
-def score(examples: list[dict], roles: RoleModel, rule=right) -> dict[str, float]:
-    """Source and target accuracy under issue 12's rule (or ``rule``), overall and per language."""
-    hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+def hits(examples: list[dict], roles: RoleModel, rule=right) -> dict[str, list[int]]:
+    """Right sources, right targets and sentences, overall (``all``) and per language."""
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for ex in examples:
         a: Actors = assign(ex["text"], roles, ex["label"])
         s = rule(a.source, ex["text"], ex["source"], ex["source_codes"])
         t = rule(a.target, ex["text"], ex["target"], ex["target_codes"])
         for key in ("all", ex["lang"]):
-            hits[key][0] += s
-            hits[key][1] += t
-            hits[key][2] += 1
-    return {f"{k}_{role}": h[i] / h[2] for k, h in hits.items()
-            for i, role in enumerate(("source", "target"))} | {"n": hits["all"][2]}
+            out[key][0] += s
+            out[key][1] += t
+            out[key][2] += 1
+    return out
 
 
-def tune(examples: list[dict], data: dict) -> dict:
-    """Pick the target threshold that maximises source + target accuracy on ``examples``."""
-    best = None
-    for t in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
-        data["thresholds"]["target"] = t
-        s = score(examples, RoleModel.from_dict(data), right_in_sentence)
-        if best is None or s["all_source"] + s["all_target"] > best[0]:
-            best = (s["all_source"] + s["all_target"], t)
-    data["thresholds"]["target"] = best[1]
-    return data
+def rates(counts: dict[str, list[int]]) -> dict[str, float]:
+    """:func:`hits` as accuracies, ``all_source``, ``fr_target``..., and ``n``."""
+    return {f"{k}_{role}": h[i] / h[2] for k, h in counts.items()
+            for i, role in enumerate(("source", "target"))} | {"n": counts["all"][2]}
+
+
+def score(examples: list[dict], roles: RoleModel, rule=right) -> dict[str, float]:
+    """Source and target accuracy under issue 12's rule (or ``rule``), overall and per language."""
+    return rates(hits(examples, roles, rule))
+
+
+def gate_rows(examples: list[dict], roles: list[RoleModel]) -> list[dict]:
+    """For each example, scored by its own role model (out of fold), the gate's features with
+    and without the label, and whether naming the best candidate is right and naming none is
+    right (:func:`right_in_sentence`); None for a sentence without a candidate."""
+    rows = []
+    for ex, r in zip(examples, roles):
+        scores = scored(ex["text"], r, ex["label"])
+        spans, target = scores[1], scores[4]
+        if target is None:
+            rows.append(None)
+            continue
+        rows.append({"label": target_evidence(scores, ex["label"]),
+                     "plain": target_evidence(scores),
+                     "named": right_in_sentence(spans[target][2], ex["text"], ex["target"],
+                                                ex["target_codes"]),
+                     "none": right_in_sentence(None, ex["text"], ex["target"], ex["target_codes"])})
+    return rows
+
+
+def fit_gates(rows: list[dict | None], c: float = 1.0) -> dict[str, dict]:
+    """The two gates (with the label, and without) learned from :func:`gate_rows`: naming the
+    candidate against naming none, on the sentences where only one of the two is right."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    useful = [r for r in rows if r is not None and r["named"] != r["none"]]
+    gates = {}
+    for kind in ("label", "plain"):
+        vec = DictVectorizer()
+        x = vec.fit_transform([r[kind] for r in useful])
+        lr = LogisticRegression(C=c, max_iter=3000).fit(x, [r["named"] for r in useful])
+        gates[kind] = {"weights": {f: round(float(lr.coef_[0][i]), 4)
+                                   for f, i in sorted(vec.vocabulary_.items())},
+                       "bias": round(float(lr.intercept_[0]), 4), "threshold": 0.5}
+    return gates
+
+
+def cross_validate(examples: list[dict], folds: int = 5, c: float = 0.5
+                   ) -> tuple[dict[str, dict[str, float]], list[dict | None]]:
+    """Source and target accuracy (:func:`right_in_sentence`) of role models and gates fitted
+    without the stories' situations they are scored on (grouped k-fold), for sentences read
+    without a label (as ``stance.actors`` and ``analyze`` read them) and with the annotated
+    one; the gates of a fold learn from the other folds' out-of-fold scores. Also returns
+    those scores' gate rows, which the shipped gates learn from."""
+    from sklearn.model_selection import GroupKFold
+
+    splits = list(GroupKFold(folds).split(examples, groups=[e["group"] for e in examples]))
+    fold_of, models = [0] * len(examples), []
+    for f, (tr, te) in enumerate(splits):
+        models.append(fit([examples[i] for i in tr], c))
+        for i in te:
+            fold_of[i] = f
+    fold_roles = [RoleModel.from_dict(m) for m in models]
+    rows = gate_rows(examples, [fold_roles[f] for f in fold_of])
+    totals: dict[str, dict[str, list[int]]] = {"no label": defaultdict(lambda: [0, 0, 0]),
+                                               "annotated label": defaultdict(lambda: [0, 0, 0])}
+    for f, (tr, te) in enumerate(splits):
+        roles = RoleModel.from_dict(models[f] | {"gates": fit_gates([rows[i] for i in tr])})
+        test = [examples[i] for i in te]
+        for name, part in (("no label", [e | {"label": None} for e in test]),
+                           ("annotated label", test)):
+            for key, h in hits(part, roles, right_in_sentence).items():
+                totals[name][key] = [a + b for a, b in zip(totals[name][key], h)]
+    return {name: rates(t) for name, t in totals.items()}, rows
 
 
 def realdev() -> list[dict] | None:
@@ -150,28 +218,30 @@ def realdev() -> list[dict] | None:
 
 
 def main() -> None:
-    from training.train import HELDOUT_GROUPS
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--score", action="store_true", help="score the shipped role model only")
+    ap.add_argument("--folds", type=int, default=5, help="folds of the cross-validation (5)")
     args = ap.parse_args()
-    examples = load_examples()
-    held = [e for e in examples if e["group"] in HELDOUT_GROUPS]
-    train = [e for e in examples if e["group"] not in HELDOUT_GROUPS]
     if args.score:
         roles = RoleModel.from_json(OUT.read_text(encoding="utf-8"))
     else:
-        data = tune(held, fit(train))
-        print(f"held-out stories ({len(held)} sentences), fitted on the rest:",
-              _fmt(score(held, RoleModel.from_dict(data))))
-        data = fit(examples) | {"thresholds": data["thresholds"]}
-        OUT.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True, indent=0) + "\n",
-                       encoding="utf-8")
+        examples = load_examples()
+        cv, rows = cross_validate(examples, args.folds)
+        for name, s in cv.items():
+            print(f"stories ({s['n']} sentences), {args.folds}-fold cross-validation by "
+                  f"situation, {name}:", _fmt(s))
+        data = fit(examples) | {"gates": fit_gates(rows)}
+        tmp = OUT.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True,
+                                  indent=0) + "\n", encoding="utf-8")
+        os.replace(tmp, OUT)
         roles = RoleModel.from_dict(data)
         print(f"wrote {OUT}: {len(data['weights'])} features")
     rd = realdev()
     if rd is not None:
-        print(f"realdev ({len(rd)} sentences, gold labels):", _fmt(score(rd, roles)))
+        print(f"realdev ({len(rd)} sentences, no label):",
+              _fmt(score([r | {"label": None} for r in rd], roles)))
+        print(f"realdev ({len(rd)} sentences, the annotated label):", _fmt(score(rd, roles)))
 
 
 def _fmt(s: dict[str, float]) -> str:
