@@ -1,0 +1,183 @@
+"""The specification of the actor machinery, frozen: the token-by-token mention finder and the
+string features and scores of the role model as they stood before the fast path (commit
+c6040ad). Tests hold the fast path to it, mention for mention and role for role; it reads the
+package's word lists, gazetteer and rules, so it checks the machinery, not the data."""
+from __future__ import annotations
+
+import math
+
+from stance.gazetteer import (_APPOSED, _CONNECTORS, _DETERMINERS, _NOT_NAMES, _OF, _PRONOUNS,
+                              _ROLE_WORDS, _SPEAKERS, _TITLES, Mention, Token, gazetteer, tokens)
+from stance.roles import Actors, decide, role_model
+
+_WINDOW = 5
+_QUOTES = frozenset({"«", "»", '"', "“", "”"})
+
+
+def match(gaz, toks: list[Token], i: int) -> tuple[int, str, str] | None:
+    lengths = gaz.starts_.get(toks[i].key)
+    if lengths is None:
+        return None
+    for n in lengths:
+        if i + n > len(toks):
+            continue
+        entry = gaz.entries_.get(tuple(t.key for t in toks[i:i + n]))
+        if entry is None:
+            continue
+        code, kind, acronym = entry
+        if acronym and not all(t.raw.upper() == t.raw or (acronym == "title" and t.raw.istitle())
+                               for t in toks[i:i + n]):
+            continue
+        return n, code, kind
+    return None
+
+
+def _proper(tok: Token) -> bool:
+    return (tok.raw[:1].isupper() and tok.raw[:1].isalpha() and tok.key not in _NOT_NAMES
+            and tok.key not in _ROLE_WORDS)
+
+
+def _starts_clause(toks: list[Token], i: int) -> bool:
+    return i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."}
+
+
+def _titled(toks: list[Token], i: int) -> bool:
+    j = i - 1 if i and toks[i - 1].raw == "." else i
+    return j > 0 and toks[j - 1].key in _TITLES
+
+
+def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]]:
+    gaz = gazetteer()
+    spans: list[tuple[int, int, str | None, str]] = []
+    hot, st = gaz.hot_, gaz.starts_
+    i = 0
+    for start in [k for k, t in enumerate(toks) if t.key in hot or t.raw[0].isupper()]:
+        if start < i:
+            continue
+        i = start
+        hit = match(gaz, toks, i)
+        if hit:
+            n, code, kind = hit
+            lo, hi = _grow(toks, i, i + n, spans[-1][1] if spans else 0)
+            hi = _grow_right(toks, hi)
+            spans.append((lo, hi, code, kind))
+            i = hi
+        elif _proper(toks[i]):
+            j = i + 1
+            while j < len(toks) and not (toks[j].key in st and match(gaz, toks, j)) and (
+                    _proper(toks[j]) or (
+                        toks[j].key in _CONNECTORS and j + 1 < len(toks) and _proper(toks[j + 1])
+                        and not (toks[j + 1].key in st and match(gaz, toks, j + 1)))):
+                j += 1
+            code, kind = None, "name"
+            hit = match(gaz, toks, j) if j < len(toks) and toks[j].key in st else None
+            if hit and hit[2] == "leader":
+                j, code, kind = j + hit[0], hit[1], "leader"
+            floor = spans[-1][1] if spans else 0
+            lo = max(floor, i - 2 if toks[i - 1].raw == "." else i - 1) if _titled(toks, i) else i
+            if spans and spans[-1][1] == i and spans[-1][3] in _APPOSED and lo == i:
+                p_lo, _, p_code, p_kind = spans.pop()
+                spans.append((p_lo, j, p_code or code, p_kind))
+            elif j - i == 1 and toks[i].key in _SPEAKERS:
+                spans.append((i, j, None, "speaker"))
+            elif lo < i or j - i > 1 or code or not _starts_clause(toks, i):
+                spans.append((lo, j, code, kind))
+            i = j
+        elif toks[i].key in _PRONOUNS:
+            spans.append((i, i + 1, None, "pronoun"))
+            i += 1
+        elif toks[i].key in _SPEAKERS and (i == 0 or toks[i - 1].key in _DETERMINERS):
+            j = i + 1
+            while j < len(toks) and toks[j].key in _SPEAKERS:
+                j += 1
+            if not _heads_actor(toks, j, gaz):
+                spans.append(_grow(toks, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
+            i = j
+    return [(lo, hi, Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start,
+                             toks[hi - 1].end, code, kind)) for lo, hi, code, kind in spans]
+
+
+def _heads_actor(toks: list[Token], j: int, gaz) -> bool:
+    for k in range(j, min(j + 4, len(toks))):
+        if match(gaz, toks, k):
+            return True
+        if toks[k].key not in _OF | _DETERMINERS | _SPEAKERS | _ROLE_WORDS:
+            return False
+    return False
+
+
+def _grow_right(toks: list[Token], hi: int) -> int:
+    j, end = hi, hi
+    while j < len(toks) and j - hi < 5 and (toks[j].key in _OF | _ROLE_WORDS | _SPEAKERS
+                                             or toks[j].key in {"'", "s", "la", "l'"}):
+        j += 1
+        if toks[j - 1].key in _ROLE_WORDS | _SPEAKERS:
+            end = j
+    return end
+
+
+def _grow(toks: list[Token], lo: int, hi: int, floor: int) -> tuple[int, int]:
+    j = lo
+    while j > floor and (toks[j - 1].key in _SPEAKERS | _OF | _ROLE_WORDS):
+        j -= 1
+    while j < lo and toks[j].key in _OF:
+        j += 1
+    if j < lo and j > floor and toks[j - 1].key in _DETERMINERS:
+        j -= 1
+    return j, hi
+
+
+def _quoted(toks: list[Token]) -> list[bool]:
+    inside, out = False, []
+    for t in toks:
+        if t.raw in _QUOTES:
+            inside = t.raw in "«“" or (t.raw == '"' and not inside)
+            if t.raw in "»”":
+                inside = False
+        out.append(inside)
+    return out
+
+
+def mention_features(toks: list[Token], spans, label: str | None = None) -> list[list[str]]:
+    quoted = _quoted(toks)
+    feats = []
+    for k, (lo, hi, m) in enumerate(spans):
+        left = [t.key for t in toks[max(0, lo - _WINDOW):lo]]
+        right = [t.key for t in toks[hi:hi + _WINDOW]]
+        p1 = left[-1] if left else "<s>"
+        n1 = right[0] if right else "</s>"
+        base = [f"k={min(k, 3)}", f"last={k == len(spans) - 1}", f"n={min(len(spans), 4)}",
+                f"kind={m.kind}", f"coded={m.code is not None}", f"p1={p1}", f"n1={n1}",
+                f"p2={' '.join(left[-2:])}", f"n2={' '.join(right[:2])}", f"q={quoted[lo]}",
+                f"start={lo == 0}", f"rel={min(4, 5 * lo // max(1, len(toks)))}",
+                f"dup={any(o.code == m.code for _, _, o in spans[:k]) and m.code is not None}"]
+        f = base + [f"l:{w}" for w in left] + [f"r:{w}" for w in right]
+        if label is not None:
+            f += [f"{label}|{x}" for x in base]
+        feats.append(f)
+    return feats
+
+
+def scores(roles, feats: list[str]) -> tuple[float, float]:
+    s, t = roles.bias_
+    for f in feats:
+        w = roles.weights_.get(f)
+        if w is not None:
+            s += w[0]
+            t += w[1]
+    return _sigmoid(s), _sigmoid(t)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
+
+
+def actors(text: str, roles=None, label: str | None = None) -> Actors:
+    """The Actors of ``text`` by the frozen machinery and the package's rules."""
+    toks = tokens(text)
+    spans = mention_spans(text, toks)
+    if not spans:
+        return Actors()
+    roles = roles or role_model()
+    feats = mention_features(toks, spans, label if roles.use_label_ else None)
+    return decide(toks, spans, [scores(roles, f) for f in feats], roles)
