@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import accumulate, repeat
+from itertools import compress, repeat
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple, Sequence
@@ -21,8 +21,6 @@ from .lazy import once
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
 
 _TOKEN = re.compile(r"[^\W\d_]{1,3}+['’](?=[^\W\d_])|[^\W_]+|[^\w\s\-‑–]")
-_SPLIT = re.compile(f"({_TOKEN.pattern})")
-_SPLIT_PLAIN = re.compile(r"([^\W_]+|[^\w\s\-‑–])")  # _SPLIT for a text without apostrophes
 
 
 @dataclass(frozen=True)
@@ -86,28 +84,51 @@ def token_rows(cols: Columns) -> list[Token]:
 def token_columns(text: str) -> Columns:
     """The tokens of ``text`` as four columns: starts, ends, raw texts and keys (a tuple).
 
-    Built by whole-text operations: one split of the text, running sums of the pieces'
-    lengths for offsets, and keys read from a cache of folded tokens (news copy repeats its
-    words)."""
+    Read a word at a time (tokens never span a space): a word of letters and digits only, as
+    most are, is one token; the others go through the token pattern. Keys come from a cache of
+    folded tokens (news copy repeats its words)."""
     if not unicodedata.is_normalized("NFC", text):
         toks = _tokens_one_by_one(text)
         return tuple(zip(*toks)) if toks else ((), (), (), ())  # type: ignore[return-value]
-    pieces = (_SPLIT if "'" in text or "’" in text else _SPLIT_PLAIN).split(text)
-    bounds = list(accumulate(map(len, pieces)))
-    raws = pieces[1::2]
-    keys = list(map(_KEYS.get, raws))
-    if None in keys:
-        keys = [_key(r) if k is None else k for r, k in zip(raws, keys)]
-    return bounds[0::2], bounds[1::2], raws, tuple(keys)
+    starts: list[int] = []
+    ends: list[int] = []
+    raws: list[str] = []
+    pos = 0
+    for word in text.split(" "):
+        if word.isalnum():
+            starts.append(pos)
+            pos += len(word)
+            ends.append(pos)
+            raws.append(word)
+        elif word:
+            for m in _TOKEN.finditer(word):
+                a, b = m.span()
+                starts.append(pos + a)
+                ends.append(pos + b)
+                raws.append(m.group())
+            pos += len(word)
+        pos += 1
+    return starts, ends, raws, tuple(cached(_KEYS, raws, _key))
+
+
+def cached(cache: dict, items: Sequence, compute) -> list:
+    """``[compute(x) for x in items]``, read from ``cache`` (one C-level pass when every item
+    is known, as most are: news copy repeats its words) and filled as new items are met, up
+    to a bounded size."""
+    out = list(map(cache.get, items))
+    if None in out:
+        for i, value in enumerate(out):
+            if value is None:
+                out[i] = value = compute(items[i])
+                if len(cache) < _MAX_FOLDED:
+                    cache[items[i]] = value
+    return out
 
 
 def _key(raw: str) -> str:
-    """The key of a token: folded character by character (so that it keeps the token's
-    length, as a slice of the folded text would), cached like :func:`_fold`."""
-    key = raw.translate(_TABLE)
-    if len(_KEYS) < _MAX_FOLDED:
-        _KEYS[raw] = key
-    return key
+    """The key of a token: folded character by character, so that it keeps the token's
+    length (as a slice of the folded text would)."""
+    return raw.translate(_TABLE)
 
 
 def _tokens_one_by_one(text: str) -> list[Token]:
@@ -154,24 +175,36 @@ class Gazetteer:
             if _is_acronym(form) and kind in ("organisation", "group") and len(form) >= 4 \
                     and form.isalpha():
                 self.entries_[key] = (code, kind, "title")  # "Nato", "Ecowas" as well as "NATO"
-        # first token -> the lengths of the forms it starts, longest first (one miss per token)
-        lengths: dict[str, set[int]] = {}
-        for key in self.entries_:
-            lengths.setdefault(key[0], set()).add(len(key))
-        self.starts_ = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        # the forms as a trie, a level per token: a node's None entry ends a form
+        self.trie_: dict = {}
+        for key, entry in self.entries_.items():
+            node = self.trie_
+            for word in key:
+                node = node.setdefault(word, {})
+            node[None] = entry
         # tokens worth a look: first words of forms, pronouns, speakers (capitalised words too)
-        self.hot_ = frozenset(self.starts_) | _PRONOUNS | _SPEAKERS
+        self.hot_ = frozenset(self.trie_) | _PRONOUNS | _SPEAKERS
+        self.opens_: dict[str, bool] = {}  # raw token -> may_open(raw), filled as met
+
+    def may_open(self, raw: str) -> bool:
+        """Whether a token written ``raw`` may start a mention: capitalised, or a first word of
+        a form, a pronoun or a speaker."""
+        return raw[0].isupper() or _key(raw) in self.hot_
 
     def at(self, keys: tuple[str, ...], raws: tuple[str, ...], i: int) -> tuple[int, str, str] | None:
         """The longest form starting at token ``i`` of a sentence given by its tokens' keys and
         raw texts: (number of tokens, code, kind), or None."""
-        lengths = self.starts_.get(keys[i])
-        if lengths is None:
-            return None
-        for n in lengths:
-            entry = self.entries_.get(keys[i:i + n]) if i + n <= len(keys) else None
-            if entry is not None and (not entry[2] or _cased(raws[i:i + n], entry[2])):
-                return n, entry[0], entry[1]
+        node, j, n = self.trie_.get(keys[i]), i + 1, len(keys)
+        ends = []
+        while node is not None:
+            entry = node.get(None)
+            if entry is not None:
+                ends.append((j, entry))
+            node = node.get(keys[j]) if j < n else None
+            j += 1
+        for j, (code, kind, acronym) in reversed(ends):  # the longest form written as it must be
+            if not acronym or _cased(raws[i:j], acronym):
+                return j - i, code, kind
         return None
 
     def match(self, toks: list[Token], i: int) -> tuple[int, str, str] | None:
@@ -290,19 +323,29 @@ def _columns(toks: list[Token]) -> Columns:
 def located_spans(text: str, cols: Columns) -> list[tuple[int, int, Mention]]:
     """:func:`mention_spans` of a text given by its :func:`token_columns`."""
     starts, ends, raws, keys = cols
-    return [(lo, hi, Mention(text[starts[lo]:ends[hi - 1]], starts[lo], ends[hi - 1], code, kind))
+    return [(lo, hi, _mention(text[starts[lo]:ends[hi - 1]], starts[lo], ends[hi - 1], code, kind))
             for lo, hi, code, kind in _scan(keys, raws)]
+
+
+def _mention(text: str, start: int, end: int, code: str | None, kind: str) -> Mention:
+    """``Mention(text, start, end, code, kind)``, its fields set in its ``__dict__`` directly:
+    a frozen dataclass's ``__init__`` (five ``object.__setattr__`` calls) costs more than
+    finding the mention."""
+    m = object.__new__(Mention)
+    d = m.__dict__
+    d["text"], d["start"], d["end"], d["code"], d["kind"] = text, start, end, code, kind
+    return m
 
 
 def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, str | None, str]]:
     """The mentions of a sentence as (first token, past-last token, code, kind), visiting only
     the tokens that may start one: capitalised, or a first word of a form, a pronoun, a speaker."""
     gaz = gazetteer()
-    at, st, hot = gaz.at, gaz.starts_, gaz.hot_
+    at, st = gaz.at, gaz.trie_
     n = len(keys)
     spans: list[tuple[int, int, str | None, str]] = []
     i = 0
-    for start in [k for k in range(n) if keys[k] in hot or raws[k][0].isupper()]:
+    for start in list(compress(range(n), cached(gaz.opens_, raws, gaz.may_open))):
         if start < i:
             continue
         i = start
@@ -344,7 +387,7 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
 def _name_end(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazetteer) -> int:
     """Past the last word of a proper name whose second word would be token ``j``: capitalised
     words, and connectors between two of them ("Ali al Houthi"), up to a form of the gazetteer."""
-    n, st = len(keys), gaz.starts_
+    n, st = len(keys), gaz.trie_
     while j < n and not (keys[j] in st and gaz.at(keys, raws, j)) and (
             _proper(keys[j], raws[j]) or (
                 keys[j] in _CONNECTORS and j + 1 < n and _proper(keys[j + 1], raws[j + 1])

@@ -5,17 +5,44 @@ package's word lists, gazetteer and rules, so it checks the machinery, not the d
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
+from itertools import accumulate, repeat
 
 from stance.gazetteer import (_APPOSED, _CONNECTORS, _DETERMINERS, _NOT_NAMES, _OF, _PRONOUNS,
-                              _ROLE_WORDS, _SPEAKERS, _TITLES, Mention, Token, gazetteer, tokens)
+                              _ROLE_WORDS, _SPEAKERS, _TABLE, _TITLES, Mention, Token, _fold,
+                              gazetteer)
+from stance.lazy import once
 from stance.roles import Actors, decide, role_model
 
 _WINDOW = 5
 _QUOTES = frozenset({"«", "»", '"', "“", "”"})
+_TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s\-‑–]")
+_SPLIT = re.compile(f"({_TOKEN.pattern})")
+
+
+def tokens(text: str) -> list[Token]:
+    if not unicodedata.is_normalized("NFC", text):
+        return [Token(m.start(), m.end(), m.group(), _fold(m.group())) for m in _TOKEN.finditer(text)]
+    pieces = _SPLIT.split(text)
+    bounds = list(accumulate(map(len, pieces)))
+    starts, ends = bounds[0::2], bounds[1::2]
+    folded = text.translate(_TABLE)
+    keys = [folded[a:b] for a, b in zip(starts, ends)]
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, pieces[1::2], keys)))
+
+
+@once
+def _starts() -> dict[str, list[int]]:
+    """First token -> the lengths of the forms it starts, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for key in gazetteer().entries_:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {k: sorted(v, reverse=True) for k, v in lengths.items()}
 
 
 def match(gaz, toks: list[Token], i: int) -> tuple[int, str, str] | None:
-    lengths = gaz.starts_.get(toks[i].key)
+    lengths = _starts().get(toks[i].key)
     if lengths is None:
         return None
     for n in lengths:
@@ -49,7 +76,7 @@ def _titled(toks: list[Token], i: int) -> bool:
 def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]]:
     gaz = gazetteer()
     spans: list[tuple[int, int, str | None, str]] = []
-    hot, st = gaz.hot_, gaz.starts_
+    hot, st = gaz.hot_, _starts()
     i = 0
     for start in [k for k, t in enumerate(toks) if t.key in hot or t.raw[0].isupper()]:
         if start < i:
