@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import compress, repeat
+from itertools import compress, count, repeat
+from operator import is_
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple, Sequence
@@ -117,11 +118,10 @@ def cached(cache: dict, items: Sequence, compute) -> list:
     to a bounded size."""
     out = list(map(cache.get, items))
     if None in out:
-        for i, value in enumerate(out):
-            if value is None:
-                out[i] = value = compute(items[i])
-                if len(cache) < _MAX_FOLDED:
-                    cache[items[i]] = value
+        for i in list(compress(count(), map(is_, out, repeat(None)))):
+            out[i] = value = compute(items[i])
+            if len(cache) < _MAX_FOLDED:
+                cache[items[i]] = value
     return out
 
 
@@ -184,12 +184,6 @@ class Gazetteer:
             node[None] = entry
         # tokens worth a look: first words of forms, pronouns, speakers (capitalised words too)
         self.hot_ = frozenset(self.trie_) | _PRONOUNS | _SPEAKERS
-        self.opens_: dict[str, bool] = {}  # raw token -> may_open(raw), filled as met
-
-    def may_open(self, raw: str) -> bool:
-        """Whether a token written ``raw`` may start a mention: capitalised, or a first word of
-        a form, a pronoun or a speaker."""
-        return raw[0].isupper() or _key(raw) in self.hot_
 
     def at(self, keys: tuple[str, ...], raws: tuple[str, ...], i: int) -> tuple[int, str, str] | None:
         """The longest form starting at token ``i`` of a sentence given by its tokens' keys and
@@ -345,7 +339,8 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
     n = len(keys)
     spans: list[tuple[int, int, str | None, str]] = []
     i = 0
-    for start in list(compress(range(n), cached(gaz.opens_, raws, gaz.may_open))):
+    hot = gaz.hot_
+    for start in [k for k in range(n) if keys[k] in hot or raws[k][0].isupper()]:
         if start < i:
             continue
         i = start
