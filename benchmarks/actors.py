@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 import stance  # noqa: E402
 from stance.analysis import analyze_many  # noqa: E402
 from stance.documents import read_document  # noqa: E402
-from stance.gazetteer import Mention, located_spans, token_columns, token_rows  # noqa: E402
+from stance.gazetteer import Mention, located_spans  # noqa: E402
+from stance.tokens import token_columns, token_rows  # noqa: E402
 from stance.roles import actors_many, assign, decide, role_model  # noqa: E402
 from tests import actors_oracle as before  # noqa: E402
 from training.actors import realdev, right  # noqa: E402
@@ -74,7 +75,8 @@ def speed(quick: bool) -> None:
           f"{len(sample)} sentences; the code it replaced (tests/actors_oracle.py), same run: "
           f"{median[before.actors]:.1f} µs")
     spent = stages(texts[:2000])
-    print("  where it goes, mean µs a sentence: " + ", ".join(f"{k} {v:.1f}" for k, v in spent.items()))
+    print("  where it goes, mean µs a sentence: "
+          + ", ".join(f"{k} {v:.1f}" for k, v in spent.items()))
     best = {}
     for flag in (False, True, False, True):
         t0 = time.perf_counter()
@@ -127,7 +129,8 @@ def stages(texts: list[str]) -> dict[str, float]:
         "role scores": lambda: [roles.scorer.scores(c[3], c[2], s) for c, s in named],
         "rules": lambda: [decide(token_rows(c), s, p, roles) for (c, s), p in zip(named, scores)],
     }
-    return {name: min(timed(lambda _: run(), texts) for _ in range(3)) for name, run in runs.items()}
+    return {name: min(timed(lambda _: run(), texts) for _ in range(3))
+            for name, run in runs.items()}
 
 
 def main() -> None:

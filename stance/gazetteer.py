@@ -8,21 +8,15 @@ for all-capital acronyms ("US", "UE"), which must be written in capitals.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-from itertools import compress, count, repeat
-from operator import is_
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
 from .errors import ModelError
 from .lazy import once
+from .tokens import Columns, Token, columns_of, fold_words, token_columns, tokens
 
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
-
-_TOKEN = re.compile(r"[^\W\d_]{1,3}+['’](?=[^\W\d_])|[^\W_]+|[^\w\s\-‑–]")
-
 
 @dataclass(frozen=True)
 class Mention:
@@ -37,119 +31,6 @@ class Mention:
     end: int
     code: str | None
     kind: str = "name"
-
-
-class Token(NamedTuple):
-    start: int
-    end: int
-    raw: str
-    key: str
-
-
-_FOLDED: dict[str, str] = {}
-_KEYS: dict[str, str] = {}
-_MAX_FOLDED = 200_000
-
-
-def _fold(word: str) -> str:
-    """Case- and accent-insensitive form of one token; curly apostrophes straightened.
-    Cached: news copy repeats its words, and folding is the matcher's main cost."""
-    key = _FOLDED.get(word)
-    if key is None:
-        key = unicodedata.normalize("NFKD", word.replace("’", "'"))
-        key = "".join(c for c in key if not unicodedata.combining(c)).casefold()
-        if len(_FOLDED) < _MAX_FOLDED:
-            _FOLDED[word] = key
-    return key
-
-
-def fold_words(words: str) -> frozenset[str]:
-    """The folded forms of the whitespace-separated ``words``: a word list of the rules."""
-    return frozenset(_fold(w) for w in words.split())
-
-
-Columns = tuple[Sequence[int], Sequence[int], Sequence[str], tuple[str, ...]]
-
-
-def tokens(text: str) -> list[Token]:
-    """Tokens with their offsets: words, elided articles ("l'", "d'") and single punctuation
-    marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same."""
-    return token_rows(token_columns(text))
-
-
-def token_rows(cols: Columns) -> list[Token]:
-    """The :class:`Token` of each row of :func:`token_columns`."""
-    return list(map(tuple.__new__, repeat(Token), zip(*cols)))
-
-
-def token_columns(text: str) -> Columns:
-    """The tokens of ``text`` as four columns: starts, ends, raw texts and keys (a tuple).
-
-    Read a word at a time (tokens never span a space): a word of letters and digits only, as
-    most are, is one token; the others go through the token pattern. Keys come from a cache of
-    folded tokens (news copy repeats its words)."""
-    if not unicodedata.is_normalized("NFC", text):
-        toks = _tokens_one_by_one(text)
-        return tuple(zip(*toks)) if toks else ((), (), (), ())  # type: ignore[return-value]
-    starts: list[int] = []
-    ends: list[int] = []
-    raws: list[str] = []
-    pos = 0
-    for word in text.split(" "):
-        if word.isalnum():
-            starts.append(pos)
-            pos += len(word)
-            ends.append(pos)
-            raws.append(word)
-        elif word:
-            for m in _TOKEN.finditer(word):
-                a, b = m.span()
-                starts.append(pos + a)
-                ends.append(pos + b)
-                raws.append(m.group())
-            pos += len(word)
-        pos += 1
-    return starts, ends, raws, tuple(cached(_KEYS, raws, _key))
-
-
-def cached(cache: dict, items: Sequence, compute) -> list:
-    """``[compute(x) for x in items]``, read from ``cache`` (one C-level pass when every item
-    is known, as most are: news copy repeats its words) and filled as new items are met, up
-    to a bounded size."""
-    out = list(map(cache.get, items))
-    if None in out:
-        for i in list(compress(count(), map(is_, out, repeat(None)))):
-            out[i] = value = compute(items[i])
-            if len(cache) < _MAX_FOLDED:
-                cache[items[i]] = value
-    return out
-
-
-def _key(raw: str) -> str:
-    """The key of a token: folded character by character, so that it keeps the token's
-    length (as a slice of the folded text would)."""
-    return raw.translate(_TABLE)
-
-
-def _tokens_one_by_one(text: str) -> list[Token]:
-    """:func:`tokens` for text that is not in NFC (decomposed accents): token by token."""
-    return [Token(m.start(), m.end(), m.group(), _fold(m.group())) for m in _TOKEN.finditer(text)]
-
-
-class _FoldTable(dict):
-    """``str.translate`` table folding one character at a time (case, accents, apostrophes),
-    filled as characters are met; a character whose folded form is not one character long
-    stays as it is, so that the folded text keeps every offset."""
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold(chr(code))
-        value = folded if len(folded) == 1 else chr(code).lower() if len(chr(code).lower()) == 1 \
-            else chr(code)
-        self[code] = value
-        return value
-
-
-_TABLE = _FoldTable()
 
 
 def _is_acronym(form: str) -> bool:
@@ -185,7 +66,8 @@ class Gazetteer:
         # tokens worth a look: first words of forms, pronouns, speakers (capitalised words too)
         self.hot_ = frozenset(self.trie_) | _PRONOUNS | _SPEAKERS
 
-    def at(self, keys: tuple[str, ...], raws: tuple[str, ...], i: int) -> tuple[int, str, str] | None:
+    def at(self, keys: tuple[str, ...], raws: Sequence[str], i: int
+           ) -> tuple[int, str, str] | None:
         """The longest form starting at token ``i`` of a sentence given by its tokens' keys and
         raw texts: (number of tokens, code, kind), or None."""
         node, j, n = self.trie_.get(keys[i]), i + 1, len(keys)
@@ -206,7 +88,7 @@ class Gazetteer:
         return self.at(tuple(t.key for t in toks), tuple(t.raw for t in toks), i)
 
 
-def _cased(raws: tuple[str, ...], acronym: bool | str) -> bool:
+def _cased(raws: Sequence[str], acronym: bool | str) -> bool:
     """Whether the words of an acronym's form are written as it must be: in capitals ("US",
     "UE"), or for ``"title"`` forms also capitalised ("Nato")."""
     return all(r.upper() == r or (acronym == "title" and r.istitle()) for r in raws)
@@ -301,17 +183,13 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
     the speaker noun phrase they qualify, as in "le porte-parole du Kremlin"), unknown proper
     names (two words or more at the start of a clause, where any word is capitalised), and
     generic speakers such as "the ministry"."""
-    cols = token_columns(text) if toks is None else _columns(toks)
+    cols = token_columns(text) if toks is None else columns_of(toks)
     return [m for _, _, m in located_spans(text, cols)]
 
 
 def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]]:
     """:func:`find_mentions` with each mention's token range: (first, past-last, mention)."""
-    return located_spans(text, _columns(toks))
-
-
-def _columns(toks: list[Token]) -> Columns:
-    return tuple(zip(*toks)) if toks else ((), (), (), ())  # type: ignore[return-value]
+    return located_spans(text, columns_of(toks))
 
 
 def located_spans(text: str, cols: Columns) -> list[tuple[int, int, Mention]]:
@@ -335,11 +213,10 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
     """The mentions of a sentence as (first token, past-last token, code, kind), visiting only
     the tokens that may start one: capitalised, or a first word of a form, a pronoun, a speaker."""
     gaz = gazetteer()
-    at, st = gaz.at, gaz.trie_
+    at, st, hot = gaz.at, gaz.trie_, gaz.hot_
     n = len(keys)
     spans: list[tuple[int, int, str | None, str]] = []
     i = 0
-    hot = gaz.hot_
     for start in [k for k in range(n) if keys[k] in hot or raws[k][0].isupper()]:
         if start < i:
             continue
@@ -359,7 +236,8 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
             floor = spans[-1][1] if spans else 0
             lo = max(floor, i - 2 if raws[i - 1] == "." else i - 1) if _titled(keys, raws, i) else i
             if spans and spans[-1][1] == i and spans[-1][3] in _APPOSED and lo == i:
-                p_lo, _, p_code, p_kind = spans.pop()  # "le Premier ministre grec Kyriakos Mitsotakis"
+                # "le Premier ministre grec Kyriakos Mitsotakis": one mention
+                p_lo, _, p_code, p_kind = spans.pop()
                 spans.append((p_lo, j, p_code or code, p_kind))
             elif j - i == 1 and key in _SPEAKERS:
                 spans.append((i, j, None, "speaker"))

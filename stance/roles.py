@@ -19,10 +19,11 @@ from importlib.resources import files
 from typing import Iterable, Sequence
 
 from .errors import ModelError
-from .gazetteer import Mention, Token, fold_words, located_spans, token_columns, token_rows
+from .gazetteer import Mention, located_spans
 from .lazy import once
 from .role_features import RoleScorer, sigmoid
 from .role_features import mention_features as _features
+from .tokens import Token, fold_words, token_columns, token_rows
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
 

@@ -1,17 +1,17 @@
-"""The specification of the actor machinery, frozen: the token-by-token mention finder and the
-string features and scores of the role model as they stood before the fast path (commit
-c6040ad). Tests hold the fast path to it, mention for mention and role for role; it reads the
-package's word lists, gazetteer and rules, so it checks the machinery, not the data."""
+"""The specification of the actor machinery, frozen: the tokens, the token-by-token mention
+finder and the string features of the role model as they stood before the fast path (commit
+c6040ad), scored by the role model's own string path (``RoleModel.scores``). Tests hold the
+fast path to it, mention for mention and role for role; it reads the package's word lists,
+gazetteer and rules, so it checks the machinery, not the data."""
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from itertools import accumulate, repeat
 
 from stance.gazetteer import (_APPOSED, _CONNECTORS, _DETERMINERS, _NOT_NAMES, _OF, _PRONOUNS,
-                              _ROLE_WORDS, _SPEAKERS, _TABLE, _TITLES, Mention, Token, _fold,
-                              gazetteer)
+                              _ROLE_WORDS, _SPEAKERS, _TITLES, Mention, gazetteer)
+from stance.tokens import _TABLE, Token, _fold
 from stance.lazy import once
 from stance.roles import Actors, decide, role_model
 
@@ -185,20 +185,6 @@ def mention_features(toks: list[Token], spans, label: str | None = None) -> list
     return feats
 
 
-def scores(roles, feats: list[str]) -> tuple[float, float]:
-    s, t = roles.bias_
-    for f in feats:
-        w = roles.weights_.get(f)
-        if w is not None:
-            s += w[0]
-            t += w[1]
-    return _sigmoid(s), _sigmoid(t)
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
-
-
 def actors(text: str, roles=None, label: str | None = None) -> Actors:
     """The Actors of ``text`` by the frozen machinery and the package's rules."""
     toks = tokens(text)
@@ -207,4 +193,4 @@ def actors(text: str, roles=None, label: str | None = None) -> Actors:
         return Actors()
     roles = roles or role_model()
     feats = mention_features(toks, spans, label if roles.use_label_ else None)
-    return decide(toks, spans, [scores(roles, f) for f in feats], roles)
+    return decide(toks, spans, [roles.scores(f) for f in feats], roles)

@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 from tests import actors_oracle as oracle
 import stance
 from stance import gazetteer as gz
-from stance.gazetteer import Mention, token_columns
+from stance import role_features as rf
+from stance import tokens as tk
+from stance.gazetteer import Mention
+from stance.tokens import token_columns
 from stance.role_features import WINDOW, mention_features
 from stance.roles import RoleModel, actors_many, assign, role_model, spans_of
 
@@ -68,10 +71,15 @@ def test_a_mention_is_built_as_the_dataclass_builds_it():
         fast.code = "USA"
 
 
+def test_quotation_marks_are_their_own_keys():  # what quoted_tokens' shortcut stands on
+    for mark in rf._QUOTES:
+        assert token_columns(f"dit {mark}Non{mark}")[3] == ("dit", mark, "non", mark)
+
+
 def test_caches_stop_growing_at_their_bound_and_still_answer(monkeypatch):
-    monkeypatch.setattr(gz, "_MAX_FOLDED", 2)
+    monkeypatch.setattr(tk, "_MAX_FOLDED", 2)
     cache: dict[str, int] = {}
-    assert gz.cached(cache, ["a", "bb", "ccc", "a"], len) == [1, 2, 3, 1]
+    assert tk.cached(cache, ["a", "bb", "ccc", "a"], len) == [1, 2, 3, 1]
     assert len(cache) == 2
 
 
@@ -79,8 +87,8 @@ def test_caches_stop_growing_at_their_bound_and_still_answer(monkeypatch):
 # elisions and odd characters: the shapes where the finder and the rules branch.
 _FORMS = sorted({form for name in ("states.tsv", "organisations.tsv")
                  for _, _, _, form in gz._read_rows(name)})[::9]
-_WORDS = """le la les l' du des de d' the of and et , . : « » " “ ” ( ) — par by a est été accusé
-    accused accuse accusent warned a mis en garde s'accusent mutuellement each other agreed
+_WORDS = """le la les l' du des de d' the of and et , . : « » " “ ” ( ) — par by a est été
+    accusé accused accuse accusent warned a mis en garde s'accusent mutuellement each other agreed
     conviennent a déclaré said le porte-parole du spokesman ministère ministry Premier ministre
     Foreign Minister M. Mr président Président Gén. il elle they we ils accusations claims de la
     Maison Blanche Kremlin US us UN Un un Nato NATO OTAN ONU Union européenne l'Otan d'Iran
