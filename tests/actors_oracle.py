@@ -1,8 +1,9 @@
-"""The specification of the actor machinery, frozen: the tokens, the token-by-token mention
-finder and the string features of the role model as they stood before the fast path (commit
-c6040ad), scored by the role model's own string path (``RoleModel.scores``). Tests hold the
-fast path to it, mention for mention and role for role; it reads the package's word lists,
-gazetteer and rules, so it checks the machinery, not the data."""
+"""The specification of the actor machinery: the tokens and the token-by-token mention finder
+as they stood before the fast path (commit c6040ad), frozen, then the role models' features as
+strings and their scores feature by feature (``mention_features``, ``RoleModel.scores``, the
+readable path training uses). Tests hold the fast path to it, mention for mention and role for
+role; it reads the package's word lists, gazetteer, feature templates and rules, so it checks
+the machinery, not the data, and a template or a rule added later needs no change here."""
 from __future__ import annotations
 
 import re
@@ -13,10 +14,8 @@ from stance.gazetteer import (_APPOSED, _CONNECTORS, _DETERMINERS, _NOT_NAMES, _
                               _ROLE_WORDS, _SPEAKERS, _TITLES, Mention, gazetteer)
 from stance.tokens import _TABLE, Token, _fold
 from stance.lazy import once
-from stance.roles import Actors, decide, role_model
+from stance.roles import Actors, decide, mention_features, role_model
 
-_WINDOW = 5
-_QUOTES = frozenset({"«", "»", '"', "“", "”"})
 _TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s\-‑–]")
 _SPLIT = re.compile(f"({_TOKEN.pattern})")
 
@@ -152,37 +151,6 @@ def _grow(toks: list[Token], lo: int, hi: int, floor: int) -> tuple[int, int]:
     if j < lo and j > floor and toks[j - 1].key in _DETERMINERS:
         j -= 1
     return j, hi
-
-
-def _quoted(toks: list[Token]) -> list[bool]:
-    inside, out = False, []
-    for t in toks:
-        if t.raw in _QUOTES:
-            inside = t.raw in "«“" or (t.raw == '"' and not inside)
-            if t.raw in "»”":
-                inside = False
-        out.append(inside)
-    return out
-
-
-def mention_features(toks: list[Token], spans, label: str | None = None) -> list[list[str]]:
-    quoted = _quoted(toks)
-    feats = []
-    for k, (lo, hi, m) in enumerate(spans):
-        left = [t.key for t in toks[max(0, lo - _WINDOW):lo]]
-        right = [t.key for t in toks[hi:hi + _WINDOW]]
-        p1 = left[-1] if left else "<s>"
-        n1 = right[0] if right else "</s>"
-        base = [f"k={min(k, 3)}", f"last={k == len(spans) - 1}", f"n={min(len(spans), 4)}",
-                f"kind={m.kind}", f"coded={m.code is not None}", f"p1={p1}", f"n1={n1}",
-                f"p2={' '.join(left[-2:])}", f"n2={' '.join(right[:2])}", f"q={quoted[lo]}",
-                f"start={lo == 0}", f"rel={min(4, 5 * lo // max(1, len(toks)))}",
-                f"dup={any(o.code == m.code for _, _, o in spans[:k]) and m.code is not None}"]
-        f = base + [f"l:{w}" for w in left] + [f"r:{w}" for w in right]
-        if label is not None:
-            f += [f"{label}|{x}" for x in base]
-        feats.append(f)
-    return feats
 
 
 def actors(text: str, roles=None, label: str | None = None) -> Actors:
