@@ -5,8 +5,9 @@
 Accuracy: on realdev's non-neutral sentences (``$STANCE_REALDEV``), a predicted source or
 target is right when its span overlaps the annotated span or its code is among the annotated
 codes; the floor takes the first two capitalised names as source and target. Speed: median
-``stance.actors`` on one sentence (target 50 µs), and ``analyze`` with actors over without
-(target at most 1.5x), on the seed corpus's story documents.
+``stance.actors`` on one sentence (target 50 µs) and the mean time of each of its stages, and
+``analyze`` with actors over without (target at most 1.5x), on the seed corpus's story
+documents.
 """
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ sys.path.insert(0, str(ROOT))
 import stance  # noqa: E402
 from stance.analysis import analyze_many  # noqa: E402
 from stance.documents import read_document  # noqa: E402
-from stance.gazetteer import Mention  # noqa: E402
-from stance.roles import assign, role_model  # noqa: E402
+from stance.gazetteer import Mention, located_spans  # noqa: E402
+from stance.tokens import token_columns, token_rows  # noqa: E402
+from stance.roles import actors_many, assign, decide, role_model  # noqa: E402
+from tests import actors_oracle as before  # noqa: E402
 from training.actors import realdev, right  # noqa: E402
 
 _CAPS = re.compile(r"\b[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)*")
@@ -68,13 +71,15 @@ def speed(quick: bool) -> None:
     texts = [s.text for d in docs for s in d.sentences]
     stance.classify_many(texts[:50])
     stance.actors(texts[0])
-    times = []
-    for t in texts[:2000]:
-        t0 = time.perf_counter()
-        stance.actors(t)
-        times.append(time.perf_counter() - t0)
-    print(f"stance.actors, one sentence: median {statistics.median(times) * 1e6:.1f} µs "
-          f"(target 50 µs), {len(times)} sentences")
+    before.actors(texts[0])
+    sample = texts[:2000]
+    median = {f: one_by_one(f, sample) for f in (stance.actors, before.actors)}
+    print(f"stance.actors, one sentence: median {median[stance.actors]:.1f} µs (target 50 µs), "
+          f"{len(sample)} sentences; the code it replaced (tests/actors_oracle.py), same run: "
+          f"{median[before.actors]:.1f} µs")
+    spent = stages(texts[:2000])
+    print("  where it goes, mean µs a sentence: "
+          + ", ".join(f"{k} {v:.1f}" for k, v in spent.items()))
     best = {}
     for flag in (False, True, False, True):
         t0 = time.perf_counter()
@@ -85,6 +90,50 @@ def speed(quick: bool) -> None:
     print(f"analyze, {len(docs)} documents, {len(texts)} sentences: without actors "
           f"{per[False]:.1f} µs/sentence, with {per[True]:.1f} µs/sentence, ratio "
           f"{best[True] / best[False]:.2f}x (target <= 1.5x)")
+    alone = {f: min(timed(f, texts) for _ in range(2)) for f in (actors_many, before_many)}
+    print(f"  actors alone, mean µs a sentence: {alone[actors_many]:.1f}; the code it replaced, "
+          f"same run: {alone[before_many]:.1f}")
+
+
+def before_many(texts: list[str]) -> list:
+    """The Actors of ``texts`` by the code this replaced."""
+    return [before.actors(t) for t in texts]
+
+
+def timed(f, texts: list[str]) -> float:
+    """Mean µs a sentence of ``f(texts)``."""
+    t0 = time.perf_counter()
+    f(texts)
+    return (time.perf_counter() - t0) / len(texts) * 1e6
+
+
+def one_by_one(actors, texts: list[str]) -> float:
+    """Median µs of ``actors`` on one sentence of ``texts``, each seen for the first time."""
+    times = []
+    for t in texts:
+        t0 = time.perf_counter()
+        actors(t)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e6
+
+
+def stages(texts: list[str]) -> dict[str, float]:
+    """Mean µs a sentence spends in each stage of ``stance.actors``: tokens, mentions, the role
+    models' scores, and the rules (the token rows they read, the news shapes, the choice of
+    source and target). Each stage is timed over all ``texts`` at once, the best of three."""
+    roles = role_model()
+    cols = [token_columns(t) for t in texts]
+    spans = [located_spans(t, c) for t, c in zip(texts, cols)]
+    named = [(c, s) for c, s in zip(cols, spans) if s]
+    scores = [roles.scorer.scores(c[3], c[2], s) for c, s in named]
+    runs = {
+        "tokens": lambda: [token_columns(t) for t in texts],
+        "mentions": lambda: [located_spans(t, c) for t, c in zip(texts, cols)],
+        "role scores": lambda: [roles.scorer.scores(c[3], c[2], s) for c, s in named],
+        "rules": lambda: [decide(token_rows(c), s, p, roles) for (c, s), p in zip(named, scores)],
+    }
+    return {name: min(timed(lambda _: run(), texts) for _ in range(3))
+            for name, run in runs.items()}
 
 
 def main() -> None:

@@ -8,21 +8,15 @@ for all-capital acronyms ("US", "UE"), which must be written in capitals.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-from itertools import accumulate, repeat
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import NamedTuple
+from typing import Sequence
 
 from .errors import ModelError
 from .lazy import once
+from .tokens import Columns, Token, columns_of, fold_words, token_columns, tokens
 
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
-
-_TOKEN = re.compile(r"[^\W\d_]{1,3}['’](?=[^\W\d_])|[^\W_]+|[^\w\s\-‑–]")
-_SPLIT = re.compile(f"({_TOKEN.pattern})")
-
 
 @dataclass(frozen=True)
 class Mention:
@@ -37,71 +31,6 @@ class Mention:
     end: int
     code: str | None
     kind: str = "name"
-
-
-class Token(NamedTuple):
-    start: int
-    end: int
-    raw: str
-    key: str
-
-
-_FOLDED: dict[str, str] = {}
-_MAX_FOLDED = 200_000
-
-
-def _fold(word: str) -> str:
-    """Case- and accent-insensitive form of one token; curly apostrophes straightened.
-    Cached: news copy repeats its words, and folding is the matcher's main cost."""
-    key = _FOLDED.get(word)
-    if key is None:
-        key = unicodedata.normalize("NFKD", word.replace("’", "'"))
-        key = "".join(c for c in key if not unicodedata.combining(c)).casefold()
-        if len(_FOLDED) < _MAX_FOLDED:
-            _FOLDED[word] = key
-    return key
-
-
-def fold_words(words: str) -> frozenset[str]:
-    """The folded forms of the whitespace-separated ``words``: a word list of the rules."""
-    return frozenset(_fold(w) for w in words.split())
-
-
-def tokens(text: str) -> list[Token]:
-    """Tokens with their offsets: words, elided articles ("l'", "d'") and single punctuation
-    marks; hyphens are dropped so that "Corée-du-Nord" and "Corée du Nord" are the same.
-
-    Built by whole-text operations (one split of the text, running sums of the pieces'
-    lengths for offsets, keys sliced from a folded copy of the same length)."""
-    if not unicodedata.is_normalized("NFC", text):
-        return _tokens_one_by_one(text)
-    pieces = _SPLIT.split(text)
-    bounds = list(accumulate(map(len, pieces)))
-    starts, ends = bounds[0::2], bounds[1::2]
-    folded = text.translate(_TABLE)
-    keys = [folded[a:b] for a, b in zip(starts, ends)]
-    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, pieces[1::2], keys)))
-
-
-def _tokens_one_by_one(text: str) -> list[Token]:
-    """:func:`tokens` for text that is not in NFC (decomposed accents): token by token."""
-    return [Token(m.start(), m.end(), m.group(), _fold(m.group())) for m in _TOKEN.finditer(text)]
-
-
-class _FoldTable(dict):
-    """``str.translate`` table folding one character at a time (case, accents, apostrophes),
-    filled as characters are met; a character whose folded form is not one character long
-    stays as it is, so that the folded text keeps every offset."""
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold(chr(code))
-        value = folded if len(folded) == 1 else chr(code).lower() if len(chr(code).lower()) == 1 \
-            else chr(code)
-        self[code] = value
-        return value
-
-
-_TABLE = _FoldTable()
 
 
 def _is_acronym(form: str) -> bool:
@@ -127,31 +56,42 @@ class Gazetteer:
             if _is_acronym(form) and kind in ("organisation", "group") and len(form) >= 4 \
                     and form.isalpha():
                 self.entries_[key] = (code, kind, "title")  # "Nato", "Ecowas" as well as "NATO"
-        # first token -> the lengths of the forms it starts, longest first (one miss per token)
-        lengths: dict[str, set[int]] = {}
-        for key in self.entries_:
-            lengths.setdefault(key[0], set()).add(len(key))
-        self.starts_ = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        # the forms as a trie, a level per token: a node's None entry ends a form
+        self.trie_: dict = {}
+        for key, entry in self.entries_.items():
+            node = self.trie_
+            for word in key:
+                node = node.setdefault(word, {})
+            node[None] = entry
         # tokens worth a look: first words of forms, pronouns, speakers (capitalised words too)
-        self.hot_ = frozenset(self.starts_) | _PRONOUNS | _SPEAKERS
+        self.hot_ = frozenset(self.trie_) | _PRONOUNS | _SPEAKERS
+
+    def at(self, keys: tuple[str, ...], raws: Sequence[str], i: int
+           ) -> tuple[int, str, str] | None:
+        """The longest form starting at token ``i`` of a sentence given by its tokens' keys and
+        raw texts: (number of tokens, code, kind), or None."""
+        node, j, n = self.trie_.get(keys[i]), i + 1, len(keys)
+        ends = []
+        while node is not None:
+            entry = node.get(None)
+            if entry is not None:
+                ends.append((j, entry))
+            node = node.get(keys[j]) if j < n else None
+            j += 1
+        for j, (code, kind, acronym) in reversed(ends):  # the longest form written as it must be
+            if not acronym or _cased(raws[i:j], acronym):
+                return j - i, code, kind
+        return None
 
     def match(self, toks: list[Token], i: int) -> tuple[int, str, str] | None:
         """The longest form starting at token ``i``: (number of tokens, code, kind), or None."""
-        lengths = self.starts_.get(toks[i].key)
-        if lengths is None:
-            return None
-        for n in lengths:
-            if i + n > len(toks):
-                continue
-            entry = self.entries_.get(tuple(t.key for t in toks[i:i + n]))
-            if entry is None:
-                continue
-            code, kind, acronym = entry
-            if acronym and not all(t.raw.upper() == t.raw or (acronym == "title" and t.raw.istitle())
-                                   for t in toks[i:i + n]):
-                continue
-            return n, code, kind
-        return None
+        return self.at(tuple(t.key for t in toks), tuple(t.raw for t in toks), i)
+
+
+def _cased(raws: Sequence[str], acronym: bool | str) -> bool:
+    """Whether the words of an acronym's form are written as it must be: in capitals ("US",
+    "UE"), or for ``"title"`` forms also capitalised ("Nato")."""
+    return all(r.upper() == r or (acronym == "title" and r.istitle()) for r in raws)
 
 
 def _read_rows(name: str):
@@ -214,26 +154,28 @@ _NOT_NAMES = fold_words("""
 """)
 
 
-def _proper(tok: Token) -> bool:
-    return (tok.raw[:1].isupper() and tok.raw[:1].isalpha() and tok.key not in _NOT_NAMES
-            and tok.key not in _ROLE_WORDS)
+def _proper(key: str, raw: str) -> bool:
+    """Whether a token can be a word of a proper name: capitalised, and not a function word
+    or an office ("Premier", "Foreign")."""
+    return raw[0].isupper() and raw[0].isalpha() and key not in _NOT_PROPER
 
 
 _TITLES = frozenset({"m", "mm", "mme", "mmes", "mr", "mrs", "ms", "dr", "gen", "gén", "col", "lt",
                      "president", "président", "présidente", "general", "général"})
+_OPENERS = frozenset({"«", '"', "“", "(", ":", "—", "."})
 
 
-def _starts_clause(toks: list[Token], i: int) -> bool:
-    return i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."}
+def _starts_clause(raws: Sequence[str], i: int) -> bool:
+    return i == 0 or raws[i - 1] in _OPENERS
 
 
 _APPOSED = frozenset({"demonym", "speaker", "institution"})
 
 
-def _titled(toks: list[Token], i: int) -> bool:
+def _titled(keys: tuple[str, ...], raws: Sequence[str], i: int) -> bool:
     """Whether token ``i`` follows a title such as "M." or "Mr" (it then starts a name)."""
-    j = i - 1 if i and toks[i - 1].raw == "." else i
-    return j > 0 and toks[j - 1].key in _TITLES
+    j = i - 1 if i and raws[i - 1] == "." else i
+    return j > 0 and keys[j - 1] in _TITLES
 
 
 def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
@@ -241,104 +183,138 @@ def find_mentions(text: str, toks: list[Token] | None = None) -> list[Mention]:
     the speaker noun phrase they qualify, as in "le porte-parole du Kremlin"), unknown proper
     names (two words or more at the start of a clause, where any word is capitalised), and
     generic speakers such as "the ministry"."""
-    toks = tokens(text) if toks is None else toks
-    return [m for _, _, m in mention_spans(text, toks)]
+    cols = token_columns(text) if toks is None else columns_of(toks)
+    return [m for _, _, m in located_spans(text, cols)]
 
 
 def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]]:
     """:func:`find_mentions` with each mention's token range: (first, past-last, mention)."""
+    return located_spans(text, columns_of(toks))
+
+
+def located_spans(text: str, cols: Columns) -> list[tuple[int, int, Mention]]:
+    """:func:`mention_spans` of a text given by its :func:`token_columns`."""
+    starts, ends, raws, keys = cols
+    return [(lo, hi, _mention(text[starts[lo]:ends[hi - 1]], starts[lo], ends[hi - 1], code, kind))
+            for lo, hi, code, kind in _scan(keys, raws)]
+
+
+def _mention(text: str, start: int, end: int, code: str | None, kind: str) -> Mention:
+    """``Mention(text, start, end, code, kind)``, its fields set in its ``__dict__`` directly:
+    a frozen dataclass's ``__init__`` (five ``object.__setattr__`` calls) costs more than
+    finding the mention."""
+    m = object.__new__(Mention)
+    d = m.__dict__
+    d["text"], d["start"], d["end"], d["code"], d["kind"] = text, start, end, code, kind
+    return m
+
+
+def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, str | None, str]]:
+    """The mentions of a sentence as (first token, past-last token, code, kind), visiting only
+    the tokens that may start one: capitalised, or a first word of a form, a pronoun, a speaker."""
     gaz = gazetteer()
-    spans: list[tuple[int, int, str | None, str]] = []  # token range, code, kind
-    hot, st = gaz.hot_, gaz.starts_
+    at, st, hot = gaz.at, gaz.trie_, gaz.hot_
+    n = len(keys)
+    spans: list[tuple[int, int, str | None, str]] = []
     i = 0
-    for start in [k for k, t in enumerate(toks) if t.key in hot or t.raw[0].isupper()]:
+    for start in [k for k in range(n) if keys[k] in hot or raws[k][0].isupper()]:
         if start < i:
             continue
         i = start
-        hit = gaz.match(toks, i)
+        key = keys[i]
+        hit = at(keys, raws, i) if key in st else None
         if hit:
-            n, code, kind = hit
-            lo, hi = _grow(toks, i, i + n, spans[-1][1] if spans else 0)
-            hi = _grow_right(toks, hi)
-            spans.append((lo, hi, code, kind))
-            i = hi
-        elif _proper(toks[i]):
-            j = i + 1
-            while j < len(toks) and not (toks[j].key in st and gaz.match(toks, j)) and (
-                    _proper(toks[j]) or (
-                        toks[j].key in _CONNECTORS and j + 1 < len(toks) and _proper(toks[j + 1])
-                        and not (toks[j + 1].key in st and gaz.match(toks, j + 1)))):
-                j += 1
+            lo, hi = _grow(keys, i, i + hit[0], spans[-1][1] if spans else 0)
+            i = _grow_right(keys, hi)
+            spans.append((lo, i, hit[1], hit[2]))
+        elif _proper(key, raws[i]):
+            j = _name_end(keys, raws, i + 1, gaz)
             code, kind = None, "name"
-            hit = gaz.match(toks, j) if j < len(toks) and toks[j].key in st else None
+            hit = at(keys, raws, j) if j < n and keys[j] in st else None
             if hit and hit[2] == "leader":  # "Abdourahmane Tchiani": the known surname codes it
                 j, code, kind = j + hit[0], hit[1], "leader"
             floor = spans[-1][1] if spans else 0
-            lo = max(floor, i - 2 if toks[i - 1].raw == "." else i - 1) if _titled(toks, i) else i
+            lo = max(floor, i - 2 if raws[i - 1] == "." else i - 1) if _titled(keys, raws, i) else i
             if spans and spans[-1][1] == i and spans[-1][3] in _APPOSED and lo == i:
-                p_lo, _, p_code, p_kind = spans.pop()  # "le Premier ministre grec Kyriakos Mitsotakis"
+                # "le Premier ministre grec Kyriakos Mitsotakis": one mention
+                p_lo, _, p_code, p_kind = spans.pop()
                 spans.append((p_lo, j, p_code or code, p_kind))
-            elif j - i == 1 and toks[i].key in _SPEAKERS:
+            elif j - i == 1 and key in _SPEAKERS:
                 spans.append((i, j, None, "speaker"))
-            elif lo < i or j - i > 1 or code or not _starts_clause(toks, i):
+            elif lo < i or j - i > 1 or code or not _starts_clause(raws, i):
                 spans.append((lo, j, code, kind))
             i = j
-        elif toks[i].key in _PRONOUNS:
+        elif key in _PRONOUNS:
             spans.append((i, i + 1, None, "pronoun"))
             i += 1
-        elif toks[i].key in _SPEAKERS and (i == 0 or toks[i - 1].key in _DETERMINERS):
+        elif key in _SPEAKERS and (i == 0 or keys[i - 1] in _DETERMINERS):
             j = i + 1
-            while j < len(toks) and toks[j].key in _SPEAKERS:
+            while j < n and keys[j] in _SPEAKERS:
                 j += 1
-            if not _heads_actor(toks, j, gaz):
-                spans.append(_grow(toks, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
+            if not _heads_actor(keys, raws, j, gaz):
+                spans.append(_grow(keys, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
             i = j
-    return [(lo, hi, Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start,
-                             toks[hi - 1].end, code, kind)) for lo, hi, code, kind in spans]
+    return spans
+
+
+def _name_end(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazetteer) -> int:
+    """Past the last word of a proper name whose second word would be token ``j``: capitalised
+    words, and connectors between two of them ("Ali al Houthi"), up to a form of the gazetteer."""
+    n, st = len(keys), gaz.trie_
+    while j < n and not (keys[j] in st and gaz.at(keys, raws, j)) and (
+            _proper(keys[j], raws[j]) or (
+                keys[j] in _CONNECTORS and j + 1 < n and _proper(keys[j + 1], raws[j + 1])
+                and not (keys[j + 1] in st and gaz.at(keys, raws, j + 1)))):
+        j += 1
+    return j
 
 
 _OF = frozenset({"du", "de", "des", "d'", "of"})
-
-
-def _heads_actor(toks: list[Token], j: int, gaz: Gazetteer) -> bool:
-    """Whether a speaker head ending before token ``j`` qualifies a named actor that follows
-    it ("le ministère russe", "the spokesman of the Kremlin"): the actor then takes the span."""
-    for k in range(j, min(j + 4, len(toks))):
-        if gaz.match(toks, k):
-            return True
-        if toks[k].key not in _OF | _DETERMINERS | _SPEAKERS | _ROLE_WORDS:
-            return False
-    return False
-
-
 _ROLE_WORDS = fold_words("""
     foreign affairs affaires étrangères defence defense interior intérieur armed armées chief
     chef général general state état security sécurité premier prime president président
     présidente secretary secrétaire vice deputy gen gén col lt minister ministre supreme suprême
 """)
 
+# the word lists the helpers below test, united once
+_NOT_PROPER = _NOT_NAMES | _ROLE_WORDS
+_QUALIFIERS = _OF | _DETERMINERS | _SPEAKERS | _ROLE_WORDS
+_OFFICE = _ROLE_WORDS | _SPEAKERS
+_OFFICE_TAIL = _OF | _ROLE_WORDS | _SPEAKERS | {"'", "s", "la", "l'"}
+_SPEAKER_PHRASE = _SPEAKERS | _OF | _ROLE_WORDS
 
-def _grow_right(toks: list[Token], hi: int) -> int:
+
+def _heads_actor(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazetteer) -> bool:
+    """Whether a speaker head ending before token ``j`` qualifies a named actor that follows
+    it ("le ministère russe", "the spokesman of the Kremlin"): the actor then takes the span."""
+    for k in range(j, min(j + 4, len(keys))):
+        if gaz.at(keys, raws, k):
+            return True
+        if keys[k] not in _QUALIFIERS:
+            return False
+    return False
+
+
+def _grow_right(keys: tuple[str, ...], hi: int) -> int:
     """Extend an actor over the office that follows it: "russe des Affaires étrangères",
     "Russian foreign ministry", "Iran's foreign minister"."""
     j, end = hi, hi
-    while j < len(toks) and j - hi < 5 and (toks[j].key in _OF | _ROLE_WORDS | _SPEAKERS
-                                             or toks[j].key in {"'", "s", "la", "l'"}):
+    while j < len(keys) and j - hi < 5 and keys[j] in _OFFICE_TAIL:
         j += 1
-        if toks[j - 1].key in _ROLE_WORDS | _SPEAKERS:
+        if keys[j - 1] in _OFFICE:
             end = j
     return end
 
 
-def _grow(toks: list[Token], lo: int, hi: int, floor: int) -> tuple[int, int]:
+def _grow(keys: tuple[str, ...], lo: int, hi: int, floor: int) -> tuple[int, int]:
     """Widen an actor's token range leftwards over the speaker phrase it qualifies ("le
     porte-parole du Kremlin", "the Russian foreign ministry" stays as it is), never into the
     previous mention (which ends at ``floor``)."""
     j = lo
-    while j > floor and (toks[j - 1].key in _SPEAKERS | _OF | _ROLE_WORDS):
+    while j > floor and keys[j - 1] in _SPEAKER_PHRASE:
         j -= 1
-    while j < lo and toks[j].key in _OF:
+    while j < lo and keys[j] in _OF:
         j += 1
-    if j < lo and j > floor and toks[j - 1].key in _DETERMINERS:
+    if j < lo and j > floor and keys[j - 1] in _DETERMINERS:
         j -= 1
     return j, hi

@@ -14,22 +14,23 @@ without the classifier, and a neutral sentence ("X met Y") has a source and a ta
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib.resources import files
 from typing import Iterable, Sequence
 
 from .addressee import TargetGate, gate_features
 from .errors import ModelError
-from .gazetteer import Mention, Token, fold_words, mention_spans, tokens
+from .gazetteer import Mention, located_spans
 from .labels import LABELS
 from .lazy import once
+from .role_features import RoleScorer, quoted_tokens, sigmoid
+from .role_features import mention_features as _features
+from .tokens import Token, fold_words, token_columns, token_rows
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
 
-_WINDOW = 5
 _LABELS = frozenset(LABELS)
-_QUOTES = frozenset({"«", "»", '"', "“", "”"})
 
 
 @dataclass(frozen=True)
@@ -53,41 +54,12 @@ class Actors:
         return None
 
 
-def _quoted(toks: list[Token]) -> list[bool]:
-    """Whether each token lies inside a quotation (an odd number of quote marks before it)."""
-    inside, out = False, []
-    for t in toks:
-        if t.raw in _QUOTES:
-            inside = t.raw in "«“" or (t.raw == '"' and not inside)
-            if t.raw in "»”":
-                inside = False
-        out.append(inside)
-    return out
-
-
 def mention_features(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
-                     label: str | None = None, quoted: list[bool] | None = None
-                     ) -> list[list[str]]:
-    """Features of each mention (given with its token range) for the role models; with a
-    ``label``, each base feature also paired with it (``quoted``: :func:`_quoted` of the
-    tokens, when the caller has it)."""
-    quoted = _quoted(toks) if quoted is None else quoted
-    feats = []
-    for k, (lo, hi, m) in enumerate(spans):
-        left = [t.key for t in toks[max(0, lo - _WINDOW):lo]]
-        right = [t.key for t in toks[hi:hi + _WINDOW]]
-        p1 = left[-1] if left else "<s>"
-        n1 = right[0] if right else "</s>"
-        base = [f"k={min(k, 3)}", f"last={k == len(spans) - 1}", f"n={min(len(spans), 4)}",
-                f"kind={m.kind}", f"coded={m.code is not None}", f"p1={p1}", f"n1={n1}",
-                f"p2={' '.join(left[-2:])}", f"n2={' '.join(right[:2])}", f"q={quoted[lo]}",
-                f"start={lo == 0}", f"rel={min(4, 5 * lo // max(1, len(toks)))}",
-                f"dup={any(o.code == m.code for _, _, o in spans[:k]) and m.code is not None}"]
-        f = base + [f"l:{w}" for w in left] + [f"r:{w}" for w in right]
-        if label is not None:
-            f += [f"{label}|{x}" for x in base]
-        feats.append(f)
-    return feats
+                     label: str | None = None) -> list[list[str]]:
+    """Features of each mention (given with its token range) for the role models, as strings
+    (:mod:`stance.role_features` lists them); with a ``label``, each base feature also paired
+    with it."""
+    return _features(tuple(t.key for t in toks), [t.raw for t in toks], spans, label)
 
 
 class RoleModel:
@@ -134,7 +106,12 @@ class RoleModel:
             if w is not None:
                 s += w[0]
                 t += w[1]
-        return _sigmoid(s), _sigmoid(t)
+        return sigmoid(s), sigmoid(t)
+
+    @cached_property
+    def scorer(self) -> RoleScorer:
+        """The fast path of :meth:`scores`, for every mention of a sentence at once."""
+        return RoleScorer(self.weights_, self.bias_)
 
     @classmethod
     def from_json(cls, text: str, where: str = "actor_roles.json") -> "RoleModel":
@@ -143,10 +120,6 @@ class RoleModel:
         except (ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
             raise ModelError(f"{where}: not a stance role model ({exc}); rebuild it with "
                              f"python -m training.actors") from None
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
 
 
 @once
@@ -158,20 +131,16 @@ def role_model() -> RoleModel:
 
 def spans_of(text: str) -> tuple[list[Token], list[tuple[int, int, Mention]]]:
     """Tokens of ``text`` and its mentions with their token ranges."""
-    toks = tokens(text)
-    return toks, mention_spans(text, toks)
+    cols = token_columns(text)
+    return token_rows(cols), located_spans(text, cols)
 
 
-def scored(text: str, roles: RoleModel, label: str | None = None):
-    """Tokens, mentions (with token ranges) and each mention's (P(source), P(target)) after
-    the news shapes, then the source and the best target candidate (mention indices or None;
-    the candidate never shares the source's code), and which tokens are quoted."""
-    toks, spans = spans_of(text)
-    if not spans:
-        return toks, spans, [], None, None, []
-    quoted = _quoted(toks)
-    feats = mention_features(toks, spans, label if roles.use_label_ else None, quoted)
-    probs = _news_shapes(toks, spans, [roles.scores(f) for f in feats])
+def _choose(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
+            scores: list[tuple[float, float]], roles: RoleModel) -> tuple:
+    """Each mention's (P(source), P(target)) after the news shapes, the source and the best
+    target candidate (mention indices or None; the candidate never shares the source's code),
+    and which tokens are quoted."""
+    probs = _news_shapes(toks, spans, scores)
     mentions = [m for _, _, m in spans]
     source = max(range(len(spans)), key=lambda k: probs[k][0])
     if mentions[source].code is None and mentions[source].kind in _STAND_INS:
@@ -183,7 +152,19 @@ def scored(text: str, roles: RoleModel, label: str | None = None):
         source = None
     rest = [k for k in range(len(spans)) if k != source and
             (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
-    return toks, spans, probs, source, max(rest, key=lambda k: probs[k][1], default=None), quoted
+    quoted = quoted_tokens([t.key for t in toks], [t.raw for t in toks])
+    return probs, source, max(rest, key=lambda k: probs[k][1], default=None), quoted
+
+
+def scored(text: str, roles: RoleModel, label: str | None = None) -> tuple:
+    """Tokens, mentions (with token ranges), and :func:`_choose`'s probabilities, source,
+    target candidate and quoted tokens: what the gate is trained on (``training/actors.py``)."""
+    cols = token_columns(text)
+    toks, spans = token_rows(cols), located_spans(text, cols)
+    if not spans:
+        return toks, spans, [], None, None, []
+    scores = roles.scorer.scores(cols[3], cols[2], spans, label if roles.use_label_ else None)
+    return (toks, spans) + _choose(toks, spans, scores, roles)
 
 
 def target_evidence(scores: tuple, label: str | None = None) -> dict[str, float]:
@@ -196,17 +177,27 @@ def target_evidence(scores: tuple, label: str | None = None) -> dict[str, float]
 def assign(text: str, roles: RoleModel | None = None, label: str | None = None) -> Actors:
     """The actors of ``text``; ``label`` (the sentence's stance, when known) tells the gate
     how often such an act names its addressee (:mod:`stance.addressee`)."""
-    roles = roles or role_model()
-    scores = scored(text, roles, label)
-    toks, spans, probs, source, target, _ = scores
-    mentions = tuple(m for _, _, m in spans)
+    cols = token_columns(text)
+    spans = located_spans(text, cols)
     if not spans:
-        return Actors(mentions=mentions)
+        return Actors()
+    roles = roles or role_model()
+    scores = roles.scorer.scores(cols[3], cols[2], spans, label if roles.use_label_ else None)
+    return decide(token_rows(cols), spans, scores, roles, label)
+
+
+def decide(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
+           scores: list[tuple[float, float]], roles: RoleModel, label: str | None = None) -> Actors:
+    """The actors of a sentence from its tokens, its mentions and their (P(source),
+    P(target)): the news shapes raise what syntax makes certain, the gate decides whether the
+    best target candidate is named, thresholds pick the mentions sharing the roles."""
+    mentions = tuple(m for _, _, m in spans)
+    probs, source, target, quoted = _choose(toks, spans, scores, roles)
     th = roles.thresholds_
     gate, read = roles.gate(label)
     candidate = target
     if target is not None and gate is not None:
-        if not gate.names(target_evidence(scores, read)):
+        if not gate.names(gate_features(toks, spans, probs, source, target, quoted, read)):
             target = None
     elif target is not None and probs[target][1] < th["target"]:
         target = None

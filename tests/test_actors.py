@@ -248,7 +248,7 @@ def test_any_text_gives_consistent_mentions(text):
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
        | st.sampled_from(["Le Quai d’Orsay", "ÉTATS-UNIS ß İstanbul ﬁn", "l'Ukraine — Corée‑du‑Nord"]))
 def test_tokens_are_the_same_whole_text_or_one_by_one(text):
-    from stance.gazetteer import _tokens_one_by_one
+    from stance.tokens import _tokens_one_by_one
     import unicodedata
     fast = tokens(text)
     for t in fast:

@@ -1,0 +1,145 @@
+"""The features of a mention for the role models, listed once, and their weights summed fast.
+
+A mention's features (:func:`templates`) are its base templates, ``name=value`` (its place
+among the mentions, its kind, the words next to it …), then its bag templates, ``l:word`` and
+``r:word`` for the words around it. Training reads them as strings (:func:`mention_features`);
+inference (:class:`RoleScorer`) sums their weights without building the bag features' strings,
+in the same order and with the same float additions, so the scores are the very same numbers.
+"""
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+from .gazetteer import Mention
+
+WINDOW = 5
+"""Words on each side of a mention that its bag features read."""
+
+_QUOTES = frozenset({"«", "»", '"', "“", "”"})
+Spans = Sequence[tuple[int, int, Mention]]
+
+
+def templates(c: Sentence, k: int) -> tuple[list[str], dict[str, Sequence[str]]]:
+    """The features of mention ``k`` of sentence ``c``: the base templates, one feature
+    ``name=value`` each, and the bag templates, one feature ``name:word`` per word. Add a
+    template as a line here, then refit the role model (``python -m training.actors``)."""
+    lo, hi, m = c.spans[k]
+    left, right = c.keys[max(0, lo - WINDOW):lo], c.keys[hi:hi + WINDOW]
+    base = [
+        f"k={min(k, 3)}",  # the mention's place, and how many the sentence names
+        f"last={k == c.n - 1}",
+        f"n={min(c.n, 4)}",
+        f"kind={m.kind}",
+        f"coded={m.code is not None}",
+        f"p1={left[-1] if left else '<s>'}",  # the words just before and just after it
+        f"n1={right[0] if right else '</s>'}",
+        f"p2={' '.join(left[-2:])}",
+        f"n2={' '.join(right[:2])}",
+        f"q={c.quoted[lo]}",  # inside a quotation
+        f"start={lo == 0}",
+        f"rel={min(4, 5 * lo // c.width)}",  # where in the sentence, in fifths
+        f"dup={m.code is not None and c.first[m.code] < k}",  # its code named before it
+    ]
+    return base, {"l": left, "r": right}
+
+
+class Sentence:
+    """What the templates read of a sentence: its token keys, its mentions with their token
+    ranges (``spans``), their number ``n``, ``width`` (tokens, at least 1), whether each token
+    stands inside a quotation (``quoted``), and where each code is ``first`` named."""
+
+    __slots__ = ("keys", "spans", "n", "width", "quoted", "first")
+
+    def __init__(self, keys: Sequence[str], raws: Sequence[str], spans: Spans):
+        self.keys, self.spans, self.n, self.width = keys, spans, len(spans), max(1, len(keys))
+        self.quoted = quoted_tokens(keys, raws)
+        self.first: dict[str | None, int] = {}
+        for k, (_, _, m) in enumerate(spans):
+            self.first.setdefault(m.code, k)
+
+
+def quoted_tokens(keys: Sequence[str], raws: Sequence[str]) -> list[bool]:
+    """Whether each token lies inside a quotation (after an opening mark, before its closing
+    one)."""
+    if _QUOTES.isdisjoint(keys):  # quotation marks fold to themselves: none in the raw text
+        return [False] * len(raws)
+    inside, out = False, []
+    for r in raws:
+        if r in _QUOTES:
+            inside = r in "«“" or (r == '"' and not inside)
+            if r in "»”":
+                inside = False
+        out.append(inside)
+    return out
+
+
+def mention_features(keys: Sequence[str], raws: Sequence[str], spans: Spans,
+                     label: str | None = None) -> list[list[str]]:
+    """Features of each mention (given with its token range) as strings, as the role models
+    are trained on; with a ``label``, each base feature also paired with it."""
+    c = Sentence(keys, raws, spans)
+    feats = []
+    for k in range(c.n):
+        base, bags = templates(c, k)
+        f = base + [f"{name}:{w}" for name, words in bags.items() for w in words]
+        if label is not None:
+            f += [f"{label}|{x}" for x in base]
+        feats.append(f)
+    return feats
+
+
+class RoleScorer:
+    """(P(source), P(target)) of every mention of a sentence from a role model's weights:
+    the base features looked up as they are, the bag features by their word in a table per
+    bag template (their strings never built), all summed in :func:`mention_features`'s order,
+    float addition by float addition: the very numbers of :meth:`stance.roles.RoleModel.scores`.
+
+    Parameters
+    ----------
+    weights : mapping of feature -> (source weight, target weight)
+    bias : (source intercept, target intercept)
+    """
+
+    def __init__(self, weights: Mapping[str, tuple[float, float]], bias: tuple[float, float]):
+        self.weights_ = weights
+        self.bias_ = bias
+        one = Sentence(("x",), ("x",), [(0, 1, Mention("X", 0, 1, None))])
+        self.bags_ = {name: {f[len(name) + 1:]: w for f, w in weights.items()
+                             if f.startswith(f"{name}:")} for name in templates(one, 0)[1]}
+
+    def scores(self, keys: Sequence[str], raws: Sequence[str], spans: Spans,
+               label: str | None = None) -> list[tuple[float, float]]:
+        """The scores of each mention, as :meth:`stance.roles.RoleModel.scores` gives them
+        for :func:`mention_features`."""
+        get, tables = self.weights_.get, self.bags_
+        c = Sentence(keys, raws, spans)
+        out = []
+        for k in range(c.n):
+            base, bags = templates(c, k)
+            s, t = self.bias_
+            for f in base:
+                w = get(f)
+                if w is not None:
+                    s += w[0]
+                    t += w[1]
+            for name, words in bags.items():
+                bag = tables[name].get
+                for word in words:
+                    w = bag(word)
+                    if w is not None:
+                        s += w[0]
+                        t += w[1]
+            if label is not None:
+                for f in base:
+                    w = get(f"{label}|{f}")
+                    if w is not None:
+                        s += w[0]
+                        t += w[1]
+            out.append((sigmoid(s), sigmoid(t)))
+        return out
+
+
+def sigmoid(x: float) -> float:
+    """The logistic function, 0.0 far below zero (no overflow)."""
+    return 1.0 / (1.0 + math.exp(-x)) if x > -50 else 0.0
