@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 import warnings
 import zipfile
 import zlib
@@ -64,6 +63,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file that is flushed to disk and then
     renamed over ``path`` (and the rename flushed too): readers see the old file or the new
     one, never a part, even after a crash."""
+    import tempfile  # here, not at the top: loading a model (a cold start) never writes one
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
