@@ -95,7 +95,7 @@ class CharBlock:
     @property
     def vocab(self) -> dict[str, int]:
         """Character n-gram -> feature column, built on first use."""
-        return self.columns.as_dict()
+        return self.columns.table
 
     def _reset(self) -> None:
         self._row: dict[str, int] = {SEPARATOR: -2}
@@ -204,7 +204,9 @@ class CharBlock:
 
     def score_one(self, text: str) -> list[float] | None:
         """Class scores of the block for one text, or None when it has no known n-gram."""
-        words = [w for w in char_words(text) if w != SEPARATOR]  # a lone NUL is no word here
+        words = char_words(text)
+        if SEPARATOR in words:  # a lone NUL is no word here
+            words = [w for w in words if w != SEPARATOR]
         if not words:
             return None
         ids, rows = self._lookup_one(words)

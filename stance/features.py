@@ -3,8 +3,10 @@
 Texts are tokenised once (:func:`stance.text.tokenize`), tokens become integer ids, and an
 n-gram becomes one integer key (its token ids packed base ``len(tokens)``) found in an
 open-addressing hash table probed for a whole array at a time. Term counts, tf-idf and the l2
-norm are then a handful of numpy calls whatever the batch size. One text can also take a
-scalar path (dicts and lists, no numpy per call) that gives the same values.
+norm are then a handful of numpy calls whatever the batch size. One text takes a path of its
+own that builds none of the batch's tables: dict and list look-ups (n-grams by binary search
+until a dict pays, see :class:`SortedLookup`) and a gather of :func:`weighted_coefficients`
+rows; it gives the same scores.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from functools import cached_property
 from itertools import repeat
 from typing import Sequence
 
@@ -28,8 +31,9 @@ _TOKEN_OR_NUL = re.compile(TOKEN_RE.pattern + "|\x00")
 def weighted_coefficients(coef: np.ndarray, idf: np.ndarray) -> np.ndarray:
     """Each feature's coefficients times its idf, and its idf squared, side by side, plus a
     last row of zeros: shape (features + 1, classes + 1). With term weights ``w`` of distinct
-    features ``f``, ``w @ out[f]`` holds a text's unnormalised class scores and, when every
-    ``w`` is 1 (most texts), its squared norm: one gather and one sum per text."""
+    features ``f``, ``w @ out[f, :-1]`` is a text's unnormalised class scores and
+    ``w ** 2 @ out[f, -1]`` its squared norm: when every ``w`` is 1, as for most words'
+    character n-grams, one gather and one sum give both."""
     out = np.zeros((coef.shape[0] + 1, coef.shape[1] + 1))
     np.multiply(coef, idf[:, None], out=out[:-1, :-1])
     np.multiply(idf, idf, out=out[:-1, -1])
@@ -51,18 +55,21 @@ class SortedLookup:
         self.values = np.asarray(values, dtype=np.int64)
         self._budget = len(keys)
 
-    def as_dict(self) -> dict:
+    @cached_property
+    def table(self) -> dict:
         """Key -> value for every key, built on first use."""
-        table = self.__dict__.get("_dict")
-        if table is None:
-            table = self._dict = dict(zip(self.keys.tolist(), self.values.tolist()))
-        return table
+        return dict(zip(self.keys.tolist(), self.values.tolist()))
+
+    @property
+    def built(self) -> bool:
+        """Whether :attr:`table` is built (and look-ups go through it)."""
+        return "table" in self.__dict__
 
     def __call__(self, query: Sequence) -> list[int]:
-        if "_dict" not in self.__dict__ and len(query) <= self._budget:
+        if not self.built and len(query) <= self._budget:
             self._budget -= len(query)
             return self._search(query)
-        return list(map(self.as_dict().get, query, repeat(-1, len(query))))
+        return list(map(self.table.get, query, repeat(-1, len(query))))
 
     def _search(self, query: Sequence) -> list[int]:
         if not len(query) or not len(self.keys):
@@ -146,25 +153,21 @@ class WordBlock:
         self._base = max(n_tok, 1)
         self._lookups = [SortedLookup(keys[n - 1], feats[n - 1]) for n in range(2, self.order + 1)]
 
-    @property
+    @cached_property
     def _token_id_nul(self) -> dict[str, int]:
         """The token ids with the batch separator NUL as -2 (see :meth:`token_ids`); built on
         the first batch, like the hash tables: one sentence needs neither."""
-        table = self.__dict__.get("_nul_ids")
-        if table is None:
-            table = dict(self._token_id)
-            table["\x00"] = -2
-            self._nul_ids = table
-        return table
+        return {**self._token_id, "\x00": -2}
 
-    @property
+    @cached_property
     def _tables(self) -> list[KeyTable]:
         """The hash table of each n-gram order from 2, built on first use (a batch)."""
-        tables = self.__dict__.get("_key_tables")
-        if tables is None:
-            tables = [KeyTable(self.keys[n - 1], self.feats[n - 1]) for n in range(2, self.order + 1)]
-            self._key_tables = tables
-        return tables
+        return [KeyTable(self.keys[n - 1], self.feats[n - 1]) for n in range(2, self.order + 1)]
+
+    @cached_property
+    def _unigram_list(self) -> list[int]:
+        """The unigram feature of every token id (and -1 at the two sentinel ids) as a list."""
+        return self._unigram.tolist()
 
     # ------------------------------------------------------------------ batch path
     def token_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -241,7 +244,7 @@ class WordBlock:
         val /= norm[doc]
         return doc, feat, val, has_tokens
 
-    # ------------------------------------------------------------------ scalar path
+    # ------------------------------------------------------------------ one-text path
     def counts_one(self, text: str) -> tuple[bool, Counter]:
         """Whether ``text`` has any letter token, and its term counts (feature column -> count)
         from list and dict look-ups (see :class:`SortedLookup`): the path of
@@ -250,7 +253,7 @@ class WordBlock:
         if not words:
             return False, Counter()
         ids = list(map(self._token_id.get, words, repeat(-1, len(words))))
-        grams = list(map(self._unigram_list().__getitem__, ids))  # index -1: a sentinel, -1
+        grams = list(map(self._unigram_list.__getitem__, ids))  # index -1: a sentinel, -1
         keys = ids
         for n in range(2, self.order + 1):  # keys of the n-grams from those of the (n-1)-grams
             keys = [k * self._base + i if k >= 0 <= i else -1 for k, i in zip(keys, ids[n - 1:])]
@@ -278,13 +281,6 @@ class WordBlock:
             norm2 = float((tf * tf) @ rows[:, -1])
         norm = math.sqrt(norm2)
         return True, [s / norm for s in scores]
-
-    def _unigram_list(self) -> list[int]:
-        """The unigram feature of every token id (and -1 at the two sentinel ids) as a list."""
-        unigram = self.__dict__.get("_unigram_as_list")
-        if unigram is None:
-            unigram = self._unigram_as_list = self._unigram.tolist()
-        return unigram
 
     # ------------------------------------------------------------------ names
     def names(self) -> dict[int, str]:

@@ -47,8 +47,8 @@ def test_one_text_path_equals_the_batch_path_on_the_corpus(fitted, texts):
     got = np.array([_proba_one(one, t) for t in sample])
     np.testing.assert_allclose(got, _fresh(model).predict_proba(sample), rtol=0, atol=1e-12)
     if one.chars is not None:
-        assert "_dict" in one.chars.columns.__dict__  # the switch happened on the way
-    assert all("_dict" in lookup.__dict__ for lookup in one.words._lookups)
+        assert one.chars.columns.built  # the switch happened on the way
+    assert all(lookup.built for lookup in one.words._lookups)
 
 
 def test_character_rows_do_not_depend_on_how_many_words_come_together(texts):
@@ -78,11 +78,11 @@ def test_one_sentence_builds_none_of_the_batch_tables():
 
     model = _fresh(stance.default_model())
     model.classify("Moscou dément toute implication.")
-    assert "_key_tables" not in model.words.__dict__
-    assert "_dict" not in model.chars.columns.__dict__
-    assert not any("_dict" in lookup.__dict__ for lookup in model.words._lookups)
+    assert "_tables" not in model.words.__dict__
+    assert not model.chars.columns.built
+    assert not any(lookup.built for lookup in model.words._lookups)
     model.classify_many(["Moscou dément toute implication."] * 3)
-    assert "_key_tables" in model.words.__dict__
+    assert "_tables" in model.words.__dict__
 
 
 def _lookups(keys: list, values: list) -> tuple[SortedLookup, dict]:
@@ -105,7 +105,7 @@ def test_sorted_lookup_of_strings_equals_a_dict(keys, query):
     expected = [table.get(q, -1) for q in query]
     assert lookup._search(query) == expected
     assert lookup(query) == expected
-    lookup.as_dict()
+    assert lookup.table == table
     assert lookup(query) == expected
 
 
@@ -123,9 +123,9 @@ def test_sorted_lookup_builds_its_dict_once_the_searches_add_up_to_its_keys():
     query = [f"k{i:03d}" for i in range(0, 200, 7)]  # 29 keys, half of them absent
     for _ in range(3):  # 87 keys searched: under the budget of 100
         assert lookup(query) == [table.get(q, -1) for q in query]
-    assert "_dict" not in lookup.__dict__
+    assert not lookup.built
     assert lookup(query) == [table.get(q, -1) for q in query]  # 116: over it
-    assert lookup.__dict__["_dict"] == table
+    assert lookup.built and lookup.table == table
     assert lookup([]) == [] and lookup._search([]) == []
 
 
