@@ -132,7 +132,7 @@ class Model:
         return Prediction(self.labels[best], row[best], Probabilities(row))
 
     def _proba_one(self, text: str) -> list[float]:
-        """:meth:`predict_proba` of one text, by the blocks' scalar paths."""
+        """:meth:`predict_proba` of one text, by the blocks' one-text paths."""
         has_words, word_scores = self.words.score_one(text)
         char_scores = None if self.chars is None else self.chars.score_one(text)
         if not has_words or (word_scores is None and char_scores is None):
