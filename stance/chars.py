@@ -147,14 +147,17 @@ class CharBlock:
         self._row.update(zip(words, range(self._n, need)))
         self._n = need
 
-    def _add_missing(self, words: list[str], missing: Iterable[str]) -> None:
+    def _add_missing(self, words: list[str], missing: Iterable[str]) -> bool:
         """Cache the rows of the ``missing`` words of ``words`` (under the lock); beyond
-        :data:`MAX_CACHED_WORDS` the cache starts afresh with ``words``."""
+        :data:`MAX_CACHED_WORDS` the cache starts afresh with ``words``, and the answer is
+        True: the row ids looked up before are no longer valid."""
         new = list(dict.fromkeys(missing))
-        if self._n + len(new) > MAX_CACHED_WORDS:
+        afresh = self._n + len(new) > MAX_CACHED_WORDS
+        if afresh:
             self._reset()
             new = [w for w in dict.fromkeys(words) if w != SEPARATOR]
         self._add(new)
+        return afresh
 
     def _lookup(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Row ids of ``words`` (-2 for the separator) and a snapshot of the row table."""
@@ -172,8 +175,10 @@ class CharBlock:
         with self._lock:
             ids = list(map(get, words, repeat(-1, len(words))))
             if -1 in ids:
-                self._add_missing(words, (w for w, i in zip(words, ids) if i == -1))
-                ids = list(map(self._row.__getitem__, words))
+                if self._add_missing(words, (w for w, i in zip(words, ids) if i == -1)):
+                    ids = list(map(self._row.__getitem__, words))
+                else:  # only the new words need their (just made) row ids
+                    ids = [i if i >= 0 else get(w) for w, i in zip(words, ids)]
             return ids, self._rows
 
     def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -271,14 +271,14 @@ class WordBlock:
         if not counts:
             return has_tokens, None
         rows = self.weighted.take(np.fromiter(counts, dtype=np.intp, count=len(counts)), axis=0)
-        if len(counts) == sum(counts.values()):  # every term once: weights of 1 (log 1 + 1 = 1)
-            *scores, norm2 = np.add.reduce(rows).tolist()
-        else:
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            if self.sublinear_tf:
-                tf = np.log(tf) + 1.0
-            scores = (tf @ rows[:, :-1]).tolist()
-            norm2 = float((tf * tf) @ rows[:, -1])
+        *scores, norm2 = np.add.reduce(rows).tolist()  # every term weighted 1 (tf 1: log 1 + 1)
+        repeated = [i for i, c in enumerate(counts.values()) if c > 1]
+        if repeated:  # the few terms seen more than once weigh tf, not 1: add the difference
+            tfs = [c for c in counts.values() if c > 1]
+            for tf, (*row, idf2) in zip(tfs, rows[repeated].tolist()):
+                w = math.log(tf) + 1.0 if self.sublinear_tf else float(tf)
+                scores = [s + (w - 1.0) * r for s, r in zip(scores, row)]
+                norm2 += (w * w - 1.0) * idf2
         norm = math.sqrt(norm2)
         return True, [s / norm for s in scores]
 

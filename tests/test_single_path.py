@@ -51,6 +51,24 @@ def test_one_text_path_equals_the_batch_path_on_the_corpus(fitted, texts):
     assert all(lookup.built for lookup in one.words._lookups)
 
 
+def test_a_full_word_cache_starts_afresh_and_answers_the_same(fitted, texts, monkeypatch):
+    """Beyond MAX_CACHED_WORDS the character cache is emptied, in the middle of a sentence's
+    look-up or of a batch's: the row ids looked up before must not be used."""
+    from stance import chars
+
+    _, model = fitted
+    if model.chars is None:
+        pytest.skip("model without character n-grams")
+    sample = texts[:120]
+    expected = _fresh(model).predict_proba(sample)
+    monkeypatch.setattr(chars, "MAX_CACHED_WORDS", 60)  # a sentence or two fill it
+    small = _fresh(model)
+    got = np.array([_proba_one(small, t) for t in sample])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(small.predict_proba(sample[:3]), expected[:3], rtol=0, atol=1e-12)
+    assert small.chars._n <= 60 + max(len(t.split()) for t in sample[:3]) * 3
+
+
 def test_character_rows_do_not_depend_on_how_many_words_come_together(texts):
     """A word's cached row (its class scores and squared norm) is the same computed alone,
     with the few new words of one sentence, or with the thousands of a batch."""
