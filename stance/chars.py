@@ -14,12 +14,16 @@ re-analysis of the text. Training builds exactly the same vectors (see
 """
 from __future__ import annotations
 
+import math
 import threading
 import unicodedata
 from collections import Counter
-from typing import Sequence
+from itertools import repeat
+from typing import Iterable, Sequence
 
 import numpy as np
+
+from .features import SortedLookup
 
 _QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u201c", " "), ("\u201d", " "),
            ("\u201e", " "), ('"', " "), ("\u00ab", " "), ("\u00bb", " "), ("\u2039", " "),
@@ -52,12 +56,15 @@ def word_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
     once (scikit-learn's ``char_wb`` rule)."""
     w = f" {word} "
     size = len(w)
+    lo, hi = ngram_range
+    if hi < size:  # every n fits: one comprehension (the common case, and the fast one)
+        return [w[i:i + n] for n in range(lo, hi + 1) for i in range(size - n + 1)]
     out: list[str] = []
-    for n in range(ngram_range[0], ngram_range[1] + 1):
+    for n in range(lo, hi + 1):
         if n >= size:
             out.append(w)
             break
-        out.extend(w[i:i + n] for i in range(size - n + 1))
+        out += [w[i:i + n] for i in range(size - n + 1)]
     return out
 
 
@@ -70,27 +77,36 @@ class CharBlock:
     """Scores of the character block for a batch, from per-word rows cached on first sight.
 
     A word's row holds its contribution to each class score (``sum_f count * idf * coef``)
-    and to the squared norm (``sum_f (count * idf) ** 2``).
+    and to the squared norm (``sum_f (count * idf) ** 2``). The vocabulary is the sorted
+    array ``chars`` (feature columns ``char_feats``), searched as a :class:`SortedLookup`:
+    a process that classifies a few sentences never builds its dictionary.
     """
 
-    def __init__(self, vocab: dict[str, int], idf: np.ndarray, coef: np.ndarray,
-                 ngram_range: tuple[int, int]):
-        self.vocab = vocab  # shared with the model, not copied: loading stays quick
+    def __init__(self, chars: np.ndarray, char_feats: np.ndarray, idf: np.ndarray,
+                 weighted: np.ndarray, ngram_range: tuple[int, int]):
+        self.columns = SortedLookup(chars, char_feats)
+        """The feature column of each of a list of n-grams, -1 for those the model lacks."""
         self.idf = idf
-        self.coef = coef
+        self.weighted = weighted  # see stance.features.weighted_coefficients
         self.ngram_range = ngram_range
         self._lock = threading.Lock()
         self._reset()
 
+    @property
+    def vocab(self) -> dict[str, int]:
+        """Character n-gram -> feature column, built on first use."""
+        return self.columns.table
+
     def _reset(self) -> None:
         self._row: dict[str, int] = {SEPARATOR: -2}
-        self._rows = np.zeros((1024, self.coef.shape[1] + 1))
+        self._rows = np.zeros((1024, self.weighted.shape[1]))
         self._n = 0
 
     def features(self, word: str) -> Counter:
         """Feature column -> count of the known character n-grams of ``word``."""
-        get = self.vocab.get
-        return Counter(f for f in map(get, word_ngrams(word, self.ngram_range)) if f is not None)
+        counts = Counter(self.columns(word_ngrams(word, self.ngram_range)))
+        counts.pop(-1, None)
+        return counts
 
     def _add(self, words: list[str]) -> None:
         """Compute and cache the rows of ``words`` (not yet cached)."""
@@ -99,40 +115,70 @@ class CharBlock:
             grown = np.zeros((max(need, 2 * len(self._rows)), self._rows.shape[1]))
             grown[:self._n] = self._rows[:self._n]
             self._rows = grown
-        get, rng = self.vocab.get, self.ngram_range
-        cols: list[int] = []
+        grams: list[str] = []
         sizes = []
         for w in words:
-            found = [f for f in map(get, word_ngrams(w, rng)) if f is not None]
-            cols.extend(found)
-            sizes.append(len(found))
-        col = np.asarray(cols, dtype=np.int64)
-        owner = np.repeat(np.arange(len(words)), sizes)
-        # a word's scores are linear in its n-gram counts; its squared norm needs the counts
-        n_feat = len(self.idf)
-        key, count = np.unique(owner * n_feat + col, return_counts=True)
-        x = count * self.idf[key % n_feat]
-        block = np.zeros((len(words), self._rows.shape[1]))
-        block[:, -1] = np.bincount(key // n_feat, weights=x * x, minlength=len(words))
-        contrib = self.coef[col] * self.idf[col][:, None]
-        for k in range(block.shape[1] - 1):
-            block[:, k] = np.bincount(owner, weights=contrib[:, k], minlength=len(words))
-        self._rows[self._n:need] = block
+            own = word_ngrams(w, self.ngram_range)
+            grams += own
+            sizes.append(len(own))
+        cols = self.columns(grams)  # one look-up for all the words
+        # each word's distinct n-gram columns and counts, after the zero row of `weighted`
+        # that makes no word's run empty, so that one reduceat sums every word's run
+        zero = len(self.weighted) - 1
+        feats: list[int] = []
+        counts: list[int] = []
+        starts = []
+        end = 0
+        for size in sizes:
+            found = Counter(cols[end:end + size])
+            found.pop(-1, None)
+            end += size
+            starts.append(len(feats))
+            feats.append(zero)
+            feats.extend(found)
+            counts.append(0)
+            counts.extend(found.values())
+        parts = self.weighted.take(np.fromiter(feats, dtype=np.intp, count=len(feats)), axis=0)
+        if len(counts) - len(sizes) != sum(counts):  # some n-gram repeats in a word
+            c = np.array(counts, dtype=np.float64)
+            parts[:, :-1] *= c[:, None]  # a word's scores are linear in its counts,
+            parts[:, -1] *= c * c  # its squared norm sums squared count * idf
+        self._rows[self._n:need] = np.add.reduceat(parts, starts)
         self._row.update(zip(words, range(self._n, need)))
         self._n = need
+
+    def _add_missing(self, words: list[str], missing: Iterable[str]) -> bool:
+        """Cache the rows of the ``missing`` words of ``words`` (under the lock); beyond
+        :data:`MAX_CACHED_WORDS` the cache starts afresh with ``words``, and the answer is
+        True: the row ids looked up before are no longer valid."""
+        new = list(dict.fromkeys(missing))
+        afresh = self._n + len(new) > MAX_CACHED_WORDS
+        if afresh:
+            self._reset()
+            new = [w for w in dict.fromkeys(words) if w != SEPARATOR]
+        self._add(new)
+        return afresh
 
     def _lookup(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Row ids of ``words`` (-2 for the separator) and a snapshot of the row table."""
         get = self._row.get
         with self._lock:
-            ids = np.fromiter(map(get, words, [-1] * len(words)), dtype=np.int64, count=len(words))
+            ids = np.fromiter(map(get, words, repeat(-1, len(words))), dtype=np.int64, count=len(words))
             if (ids == -1).any():
-                new = list(dict.fromkeys(w for w, i in zip(words, ids.tolist()) if i == -1))
-                if self._n + len(new) > MAX_CACHED_WORDS:  # start afresh with this batch's words
-                    self._reset()
-                    new = [w for w in dict.fromkeys(words) if w != SEPARATOR]
-                self._add(new)
+                self._add_missing(words, (w for w, i in zip(words, ids.tolist()) if i == -1))
                 ids = np.fromiter(map(self._row.__getitem__, words), dtype=np.int64, count=len(words))
+            return ids, self._rows
+
+    def _lookup_one(self, words: list[str]) -> tuple[list[int], np.ndarray]:
+        """:meth:`_lookup` for the words of one text, in a list: no numpy call."""
+        get = self._row.get
+        with self._lock:
+            ids = list(map(get, words, repeat(-1, len(words))))
+            if -1 in ids:
+                if self._add_missing(words, (w for w, i in zip(words, ids) if i == -1)):
+                    ids = list(map(self._row.__getitem__, words))
+                else:  # only the new words need their (just made) row ids
+                    ids = [i if i >= 0 else get(w) for w, i in zip(words, ids)]
             return ids, self._rows
 
     def scores(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -161,16 +207,19 @@ class CharBlock:
         out[has] = sums[has, :-1] / np.sqrt(norm2[has])[:, None]
         return out, has
 
-    def score_one(self, text: str) -> np.ndarray | None:
+    def score_one(self, text: str) -> list[float] | None:
         """Class scores of the block for one text, or None when it has no known n-gram."""
-        words = [w for w in char_words(text) if w != SEPARATOR]  # a lone NUL is no word here
+        words = char_words(text)
+        if SEPARATOR in words:  # a lone NUL is no word here
+            words = [w for w in words if w != SEPARATOR]
         if not words:
             return None
-        ids, rows = self._lookup(words)
-        total = rows[ids].sum(axis=0)
-        if total[-1] <= 0.0:
+        ids, rows = self._lookup_one(words)
+        *total, norm2 = np.add.reduce(rows.take(ids, axis=0)).tolist()
+        if norm2 <= 0.0:
             return None
-        return total[:-1] / np.sqrt(total[-1])
+        norm = math.sqrt(norm2)
+        return [s / norm for s in total]
 
     def contributions(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Feature columns of ``text``'s block and their values (count * idf / norm), for

@@ -3,16 +3,20 @@
 Texts are tokenised once (:func:`stance.text.tokenize`), tokens become integer ids, and an
 n-gram becomes one integer key (its token ids packed base ``len(tokens)``) found in an
 open-addressing hash table probed for a whole array at a time. Term counts, tf-idf and the l2
-norm are then a handful of numpy calls whatever the batch size. One text can also take a
-scalar path (dicts and lists, no numpy per call) that gives the same values.
+norm are then a handful of numpy calls whatever the batch size. One text takes a path of its
+own that builds none of the batch's tables: dict and list look-ups (n-grams by binary search
+until a dict pays, see :class:`SortedLookup`) and a gather of :func:`weighted_coefficients`
+rows; it gives the same scores.
 """
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
+from collections import Counter
+from functools import cached_property
 from itertools import repeat
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -22,6 +26,61 @@ MAX_ORDER = 3
 """Longest word n-gram the integer keys support (token ids are packed base ``len(tokens)``)."""
 
 _TOKEN_OR_NUL = re.compile(TOKEN_RE.pattern + "|\x00")
+
+
+def weighted_coefficients(coef: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Each feature's coefficients times its idf, and its idf squared, side by side, plus a
+    last row of zeros: shape (features + 1, classes + 1). With term weights ``w`` of distinct
+    features ``f``, ``w @ out[f, :-1]`` is a text's unnormalised class scores and
+    ``w ** 2 @ out[f, -1]`` its squared norm: when every ``w`` is 1, as for most words'
+    character n-grams, one gather and one sum give both."""
+    out = np.zeros((coef.shape[0] + 1, coef.shape[1] + 1))
+    np.multiply(coef, idf[:, None], out=out[:-1, :-1])
+    np.multiply(idf, idf, out=out[:-1, -1])
+    return out
+
+
+class SortedLookup:
+    """The value of keys held in a strictly increasing array, -1 for absent ones: by binary
+    search (a few numpy calls, no table to build) until the keys searched add up to as many
+    as the array holds, then by a dict built from it. A process that looks up little never
+    pays for the dict; one that looks up much pays at most about twice the cheaper way.
+
+    String keys are looked up as numpy compares them, without trailing NULs; a query ending
+    in NUL is absent (a numpy string array cannot hold one), as it is from the dict.
+    """
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray):
+        self.keys = keys
+        self.values = np.asarray(values, dtype=np.int64)
+        self._budget = len(keys)
+
+    @cached_property
+    def table(self) -> dict:
+        """Key -> value for every key, built on first use."""
+        return dict(zip(self.keys.tolist(), self.values.tolist()))
+
+    @property
+    def built(self) -> bool:
+        """Whether :attr:`table` is built (and look-ups go through it)."""
+        return "table" in self.__dict__
+
+    def __call__(self, query: Sequence) -> list[int]:
+        if not self.built and len(query) <= self._budget:
+            self._budget -= len(query)
+            return self._search(query)
+        return list(map(self.table.get, query, repeat(-1, len(query))))
+
+    def _search(self, query: Sequence) -> list[int]:
+        if not len(query) or not len(self.keys):
+            return [-1] * len(query)
+        q = np.asarray(query)
+        at = np.searchsorted(self.keys, q)
+        np.minimum(at, len(self.keys) - 1, out=at)
+        found = np.where(self.keys[at] == q, self.values[at], -1).tolist()
+        if q.dtype.kind == "U" and "\x00" in "".join(query):
+            found = [-1 if k.endswith("\x00") else f for k, f in zip(query, found)]
+        return found
 
 
 class KeyTable:
@@ -73,26 +132,42 @@ class KeyTable:
 class WordBlock:
     """Tf-idf rows of word n-grams (l2-normalised per text) from a fitted model's arrays:
     the ``tokens`` dictionary, the n-gram ``keys`` and their feature columns ``feats`` per
-    order (1, 2, ...), the ``idf`` of every column and whether term counts are sublinear."""
+    order (1, 2, ...), the ``idf`` of every column, whether term counts are sublinear, and
+    the :func:`weighted_coefficients` that one text's scores need."""
 
     def __init__(self, tokens: np.ndarray, keys: list[np.ndarray], feats: list[np.ndarray],
-                 idf: np.ndarray, sublinear_tf: bool):
+                 idf: np.ndarray, sublinear_tf: bool, weighted: np.ndarray):
         self.tokens = tokens
         self.keys = keys
         self.feats = feats
         self.order = len(keys)
         self.idf = idf
         self.sublinear_tf = sublinear_tf
-        self._token_id: dict[str, int] = {str(t): i for i, t in enumerate(tokens)}
-        self._token_id_nul = dict(self._token_id)
-        self._token_id_nul["\x00"] = -2  # the batch separator, see token_ids
+        self.weighted = weighted
+        self._token_id: dict[str, int] = dict(zip(tokens.tolist(), range(len(tokens))))
         n_tok = len(tokens)
         # unigram feature of each token id, -1 when the token is only part of longer n-grams
         self._unigram = np.full(n_tok + 2, -1, dtype=np.int64)
         if self.order >= 1 and len(keys[0]):
             self._unigram[keys[0]] = feats[0]
         self._base = max(n_tok, 1)
-        self._tables = [KeyTable(keys[n - 1], feats[n - 1]) for n in range(2, self.order + 1)]
+        self._lookups = [SortedLookup(keys[n - 1], feats[n - 1]) for n in range(2, self.order + 1)]
+
+    @cached_property
+    def _token_id_nul(self) -> dict[str, int]:
+        """The token ids with the batch separator NUL as -2 (see :meth:`token_ids`); built on
+        the first batch, like the hash tables: one sentence needs neither."""
+        return {**self._token_id, "\x00": -2}
+
+    @cached_property
+    def _tables(self) -> list[KeyTable]:
+        """The hash table of each n-gram order from 2, built on first use (a batch)."""
+        return [KeyTable(self.keys[n - 1], self.feats[n - 1]) for n in range(2, self.order + 1)]
+
+    @cached_property
+    def _unigram_list(self) -> list[int]:
+        """The unigram feature of every token id (and -1 at the two sentinel ids) as a list."""
+        return self._unigram.tolist()
 
     # ------------------------------------------------------------------ batch path
     def token_ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -169,51 +244,43 @@ class WordBlock:
         val /= norm[doc]
         return doc, feat, val, has_tokens
 
-    # ------------------------------------------------------------------ scalar path
-    def terms_one(self, text: str) -> tuple[bool, list[int], list[float]]:
-        """Whether ``text`` has any letter token, and its tf-idf row (feature columns and
-        l2-normalised values) computed with dicts and lists: :meth:`transform` for one text."""
+    # ------------------------------------------------------------------ one-text path
+    def counts_one(self, text: str) -> tuple[bool, Counter]:
+        """Whether ``text`` has any letter token, and its term counts (feature column -> count)
+        from list and dict look-ups (see :class:`SortedLookup`): the path of
+        :meth:`occurrences` for one text, without the batch's hash tables."""
         words = tokenize(text)
-        get = self._token_id.get
-        ids = [get(w, -1) for w in words]
-        counts: dict[int, int] = {}
-        scalar = self._scalar()
-        unigram = scalar["unigram"]
-        for i in ids:
-            if i >= 0 and unigram[i] >= 0:
-                counts[unigram[i]] = counts.get(unigram[i], 0) + 1
-        base = self._base
-        for n in range(2, self.order + 1):
-            table = scalar["ngrams"][n]
-            for start in range(len(ids) - n + 1):
-                key = 0
-                for i in ids[start:start + n]:
-                    if i < 0:
-                        break
-                    key = key * base + i
-                else:
-                    f = table.get(key)
-                    if f is not None:
-                        counts[f] = counts.get(f, 0) + 1
-        if not counts:
-            return bool(words), [], []
-        idf = scalar["idf"]
-        if self.sublinear_tf:
-            vals = [(math.log(c) + 1.0) * idf[f] for f, c in counts.items()]
-        else:
-            vals = [c * idf[f] for f, c in counts.items()]
-        norm = math.sqrt(sum(v * v for v in vals))
-        return True, list(counts), [v / norm for v in vals]
+        if not words:
+            return False, Counter()
+        ids = list(map(self._token_id.get, words, repeat(-1, len(words))))
+        grams = list(map(self._unigram_list.__getitem__, ids))  # index -1: a sentinel, -1
+        keys = ids
+        for n in range(2, self.order + 1):  # keys of the n-grams from those of the (n-1)-grams
+            keys = [k * self._base + i if k >= 0 <= i else -1 for k, i in zip(keys, ids[n - 1:])]
+            grams.extend(self._lookups[n - 2](keys))
+        counts = Counter(grams)
+        counts.pop(-1, None)
+        return True, counts
 
-    def _scalar(self) -> dict[str, Any]:
-        """Python lists and dicts for the scalar path, built on its first use."""
-        tables = self.__dict__.get("_scalar_tables")
-        if tables is None:
-            tables = {"unigram": self._unigram.tolist(), "idf": self.idf.tolist(),
-                      "ngrams": {n: dict(zip(self.keys[n - 1].tolist(), self.feats[n - 1].tolist()))
-                                 for n in range(2, self.order + 1)}}
-            self._scalar_tables = tables
-        return tables
+    def score_one(self, text: str) -> tuple[bool, list[float] | None]:
+        """Whether ``text`` has any letter token, and the block's class scores for it (its
+        l2-normalised tf-idf row times the coefficients), None when it has no known n-gram:
+        what :meth:`transform` and the model's product give for one text, in four numpy
+        calls when no n-gram repeats."""
+        has_tokens, counts = self.counts_one(text)
+        if not counts:
+            return has_tokens, None
+        rows = self.weighted.take(np.fromiter(counts, dtype=np.intp, count=len(counts)), axis=0)
+        *scores, norm2 = np.add.reduce(rows).tolist()  # every term weighted 1 (tf 1: log 1 + 1)
+        repeated = [i for i, c in enumerate(counts.values()) if c > 1]
+        if repeated:  # the few terms seen more than once weigh tf, not 1: add the difference
+            tfs = [c for c in counts.values() if c > 1]
+            for tf, (*row, idf2) in zip(tfs, rows[repeated].tolist()):
+                w = math.log(tf) + 1.0 if self.sublinear_tf else float(tf)
+                scores = [s + (w - 1.0) * r for s, r in zip(scores, row)]
+                norm2 += (w * w - 1.0) * idf2
+        norm = math.sqrt(norm2)
+        return True, [s / norm for s in scores]
 
     # ------------------------------------------------------------------ names
     def names(self) -> dict[int, str]:

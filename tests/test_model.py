@@ -233,7 +233,7 @@ def test_explain_names_ngrams_of_the_text(fitted):
 
 
 def test_scalar_classify_equals_sklearn(fitted, texts):
-    """classify() takes its own scalar path for one text: it must agree with scikit-learn too."""
+    """classify() takes a path of its own for one text: it must agree with scikit-learn too."""
     est, model = fitted
     sample = texts[::5] + TRICKY
     expected = est.predict_proba(sample)
