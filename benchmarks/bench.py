@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -97,32 +96,28 @@ def documents(row) -> None:
     t = timeit(run)
     row(f"read + analyze {len(paths)} documents ({chars // len(paths):,} chars)",
         f"{len(paths) / t:,.0f}", "documents/s")
-    first, _ = cold("import pathlib, stance; stance.analyze(stance.read_document("
+    first = cold("import pathlib, stance; stance.analyze(stance.read_document("
                  "pathlib.Path('seeds/documents/000_0a744793bc5dba96.txt')))")
     row("cold start: fresh python, import, analyze", f"{first:.3f}", "s")
 
 
-def cold(code: str, runs: int = 5, cached: bool = True) -> tuple[float, float]:
-    """Median wall time and median CPU time (user + system) of ``code`` in fresh processes;
-    the CPU time is what another job on the same cores inflates least. With ``cached``, the
-    modules' bytecode comes from a cache that a first run fills, as for an installed package
-    (pip compiles it; python writes it on first import), whatever PYTHONDONTWRITEBYTECODE
-    says; without, every module of stance is compiled from source each time."""
+def cold(code: str, runs: int = 5, cached: bool = True) -> float:
+    """Median wall time of ``code`` in fresh processes. With ``cached``, the modules' bytecode
+    comes from a cache that a first run fills, as for an installed package (pip compiles it;
+    python writes it on first import), whatever PYTHONDONTWRITEBYTECODE says; without, every
+    module of stance is compiled from source each time."""
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ)
         if cached:
             env["PYTHONPYCACHEPREFIX"] = cache
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
-        wall, cpu = [], []
+        times = []
         for _ in range(runs):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
-            wall.append(time.perf_counter() - t0)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(wall), statistics.median(cpu)
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def import_time(runs: int = 5, cached: bool = True) -> float:
@@ -173,13 +168,11 @@ def bench_long_text(corpus: list[str], row) -> None:
 
 def bench_startup(row) -> None:
     """Start-up: a fresh process that imports stance and classifies, and the import alone."""
-    base, _ = cold("pass")
+    base = cold("pass")
     code = "import stance; stance.classify('Moscou dément.')"
-    first, first_cpu = cold(code)
-    row("cold start: fresh python, import, classify", f"{first:.3f}", "s", "target <= 0.3 s")
-    row("  its CPU time (user + system)", f"{first_cpu:.3f}", "s")
+    row("cold start: fresh python, import, classify", f"{cold(code):.3f}", "s", "target <= 0.3 s")
     row("  of which python start-up", f"{base:.3f}", "s")
-    row("  the same, no bytecode cache", f"{cold(code, cached=False)[0]:.3f}", "s")
+    row("  the same, no bytecode cache", f"{cold(code, cached=False):.3f}", "s")
     row("import stance, cold (no bytecode cache)", f"{import_time(cached=False) * 1000:.1f}", "ms",
         "target <= 50 ms")
     row("import stance alone (bytecode cached)", f"{import_time() * 1000:.1f}", "ms", "target <= 50 ms")

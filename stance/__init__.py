@@ -50,22 +50,31 @@ _LAZY = {  # public name -> module that defines it, imported on first access
 }
 
 
+_shipped: list = []  # stance.model.default_model once a prediction has imported it
+
+
+def _model() -> "Model":
+    """The shipped model; :mod:`stance.model` (and numpy) is imported by the first call, not
+    by ``import stance``, and looked up once, not at every sentence."""
+    if not _shipped:
+        from .model import default_model
+        _shipped.append(default_model)
+    return _shipped[0]()
+
+
 def classify(text: str) -> "Prediction":
     """Label one sentence with the shipped model: ``label``, ``confidence``, ``probabilities``."""
-    from .model import default_model
-    return default_model().classify(text)
+    return _model().classify(text)
 
 
 def classify_many(texts: Iterable[str]) -> "list[Prediction]":
     """Label many sentences in one vectorised pass; same answers as :func:`classify` one by one."""
-    from .model import default_model
-    return default_model().classify_many(texts)
+    return _model().classify_many(texts)
 
 
 def explain(text: str, top: int = 10, label: str | None = None) -> list[tuple[str, float]]:
     """The n-grams of ``text`` that pushed the predicted label (or ``label``), with their weights."""
-    from .model import default_model
-    return default_model().explain(text, top=top, label=label)
+    return _model().explain(text, top=top, label=label)
 
 
 def __getattr__(name: str) -> Any:

@@ -128,8 +128,8 @@ class Model:
         if not isinstance(text, str):
             raise TypeError(f"classify() expects str, got {type(text).__name__}")
         row = self._proba_one(text)
-        best = max(range(len(row) - 1, -1, -1), key=row.__getitem__)  # ties: the later label
-        return Prediction(self.labels[best], row[best], Probabilities(row))
+        best = len(row) - 1 - row[::-1].index(max(row))  # ties: the later label
+        return tuple.__new__(Prediction, (self.labels[best], row[best], Probabilities(row)))
 
     def _proba_one(self, text: str) -> list[float]:
         """:meth:`predict_proba` of one text, by the blocks' one-text paths."""
