@@ -6,7 +6,7 @@ corpus as it stood after each wave, scored on the real-news dev set (``$STANCE_R
 Rows are cumulative: the sentence waves (6,712 sentences written one by one), then each story
 wave added in turn. Fitted without the temperature (``calibrate=False``), which changes no label.
 ``--second-pass`` compares instead the whole corpus with its shipped labels, with the labels of
-the context-free second annotation of the stories after adjudication (``seeds/second_pass``),
+the context-free second annotation of the stories after adjudication (``training/second_pass``),
 and without the story sentences the two annotations disagree on.
 """
 from __future__ import annotations
@@ -35,8 +35,8 @@ def part(record) -> str:
 
 
 def _by_sentence(name: str) -> dict[tuple[str, int], dict]:
-    """A file of ``seeds/second_pass`` keyed by (doc, index)."""
-    with open(ROOT / "seeds" / "second_pass" / name, encoding="utf-8") as f:
+    """A file of ``training/second_pass`` keyed by (doc, index)."""
+    with open(ROOT / "training" / "second_pass" / name, encoding="utf-8") as f:
         return {(j["doc"], j["index"]): j for j in map(json.loads, f)}
 
 

@@ -88,16 +88,16 @@ def test_agree_reads_a_folder_of_annotation_files(tmp_path, capsys):
 
 
 def test_second_pass_covers_every_story_sentence_once():
-    """seeds/second_pass: the context-free annotation has one label per story sentence, and the
+    """training/second_pass: the context-free annotation has one label per story sentence, and the
     adjudications are exactly the sentences the two passes disagree on."""
     from pathlib import Path
 
     from stance.corpus import load_annotations
     from stance.labels import LABELS
 
-    root = Path(__file__).resolve().parent.parent / "seeds"
-    story = {(r.doc, r.index): r for r in load_annotations(root / "sentences" / "stories")}
-    read = [[json.loads(line) for line in open(root / "second_pass" / name, encoding="utf-8")]
+    root = Path(__file__).resolve().parent.parent
+    story = {(r.doc, r.index): r for r in load_annotations(root / "seeds" / "sentences" / "stories")}
+    read = [[json.loads(line) for line in open(root / "training" / "second_pass" / name, encoding="utf-8")]
             for name in ("context_free.jsonl", "adjudicated.jsonl")]
     blind = {(j["doc"], j["index"]): j for j in read[0]}
     assert len(blind) == len(read[0]) and blind.keys() == story.keys()

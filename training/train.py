@@ -3,7 +3,7 @@
 Validates ``seeds/sentences``, holds out the conflicts of :data:`HELDOUT_GROUPS`, picks
 hyper-parameters by grouped cross-validation, prints the reports and writes
 ``stance/data/model.npz`` and its card atomically. Story sentences whose label the context-free
-second annotation (``seeds/second_pass``) disagrees with are not trained on: their label
+second annotation (``training/second_pass``) disagrees with are not trained on: their label
 depends on the story around them, which the model never sees (``--all-sentences`` keeps them). The real news sentences of the dev set
 (:func:`training.settings.realdev_path`) are scored too, for measurement only; the run stops
 at once, naming the setting, when they are missing (``--no-realdev`` trains without them).
@@ -35,7 +35,7 @@ HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, th
 ]
 
 
-SECOND_PASS = ROOT / "seeds" / "second_pass" / "context_free.jsonl"
+SECOND_PASS = ROOT / "training" / "second_pass" / "context_free.jsonl"
 
 
 def disagreements(data: str | Path, second: str | Path = SECOND_PASS) -> set[tuple[str, int]]:
