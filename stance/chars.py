@@ -110,40 +110,31 @@ class CharBlock:
 
     def _add(self, words: list[str]) -> None:
         """Compute and cache the rows of ``words`` (not yet cached)."""
+        if not words:
+            return
         need = self._n + len(words)
         if need > len(self._rows):
             grown = np.zeros((max(need, 2 * len(self._rows)), self._rows.shape[1]))
             grown[:self._n] = self._rows[:self._n]
             self._rows = grown
         grams: list[str] = []
-        sizes = []
+        starts = []  # where each word's n-grams begin (a word has at least one)
         for w in words:
-            own = word_ngrams(w, self.ngram_range)
-            grams += own
-            sizes.append(len(own))
-        cols = self.columns(grams)  # one look-up for all the words
-        # each word's distinct n-gram columns and counts, after the zero row of `weighted`
-        # that makes no word's run empty, so that one reduceat sums every word's run
-        zero = len(self.weighted) - 1
-        feats: list[int] = []
-        counts: list[int] = []
-        starts = []
-        end = 0
-        for size in sizes:
-            found = Counter(cols[end:end + size])
-            found.pop(-1, None)
-            end += size
-            starts.append(len(feats))
-            feats.append(zero)
-            feats.extend(found)
-            counts.append(0)
-            counts.extend(found.values())
-        parts = self.weighted.take(np.fromiter(feats, dtype=np.intp, count=len(feats)), axis=0)
-        if len(counts) - len(sizes) != sum(counts):  # some n-gram repeats in a word
-            c = np.array(counts, dtype=np.float64)
-            parts[:, :-1] *= c[:, None]  # a word's scores are linear in its counts,
-            parts[:, -1] *= c * c  # its squared norm sums squared count * idf
-        self._rows[self._n:need] = np.add.reduceat(parts, starts)
+            starts.append(len(grams))
+            grams += word_ngrams(w, self.ngram_range)
+        zero = len(self.weighted) - 1  # the row of zeros, for n-grams the model lacks
+        cols = self.columns(grams, zero)  # one look-up for all the words
+        # a word's scores are linear in its n-grams' counts: one row per occurrence, summed
+        block = self._rows[self._n:need]
+        block[:] = np.add.reduceat(
+            self.weighted.take(np.fromiter(cols, dtype=np.intp, count=len(cols)), axis=0), starts)
+        # its squared norm is not: an n-gram found c times adds (c * idf) ** 2, not c * idf ** 2
+        for j, (a, b) in enumerate(zip(starts, starts[1:] + [len(cols)])):
+            own = cols[a:b]
+            distinct = set(own)
+            if len(distinct) - (zero in distinct) < len(own) - own.count(zero):  # rare
+                block[j, -1] += sum((c * c - c) * self.weighted[f, -1]
+                                    for f, c in Counter(own).items() if c > 1 and f != zero)
         self._row.update(zip(words, range(self._n, need)))
         self._n = need
 

@@ -65,21 +65,22 @@ class SortedLookup:
         """Whether :attr:`table` is built (and look-ups go through it)."""
         return "table" in self.__dict__
 
-    def __call__(self, query: Sequence) -> list[int]:
+    def __call__(self, query: Sequence, absent: int = -1) -> list[int]:
+        """The value of each key of ``query``, ``absent`` for keys not held."""
         if not self.built and len(query) <= self._budget:
             self._budget -= len(query)
-            return self._search(query)
-        return list(map(self.table.get, query, repeat(-1, len(query))))
+            return self._search(query, absent)
+        return list(map(self.table.get, query, repeat(absent, len(query))))
 
-    def _search(self, query: Sequence) -> list[int]:
+    def _search(self, query: Sequence, absent: int = -1) -> list[int]:
         if not len(query) or not len(self.keys):
-            return [-1] * len(query)
+            return [absent] * len(query)
         q = np.asarray(query)
         at = np.searchsorted(self.keys, q)
         np.minimum(at, len(self.keys) - 1, out=at)
-        found = np.where(self.keys[at] == q, self.values[at], -1).tolist()
+        found = np.where(self.keys[at] == q, self.values[at], absent).tolist()
         if q.dtype.kind == "U" and "\x00" in "".join(query):
-            found = [-1 if k.endswith("\x00") else f for k, f in zip(query, found)]
+            found = [absent if k.endswith("\x00") else f for k, f in zip(query, found)]
         return found
 
 

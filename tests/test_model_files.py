@@ -341,3 +341,45 @@ def test_readers_during_repeated_saves_always_get_a_whole_model(saved, tiny, tmp
         writer.wait(timeout=120)
     assert writer.returncode == 0 and loads >= 20
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_entries_that_barely_deflate_are_stored_and_any_npz_reader_reads_the_file(saved, tiny):
+    """The layout of a saved model: each entry deflated unless that saves less than a quarter
+    (the coefficients), stored then; numpy.load reads every array back unchanged."""
+    import zlib
+
+    from stance.persistence import STORE_ABOVE
+
+    with zipfile.ZipFile(saved) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            deflates = len(zlib.compress(data, 6)) <= STORE_ABOVE * len(data)
+            assert info.compress_type == (zipfile.ZIP_DEFLATED if deflates else zipfile.ZIP_STORED)
+    arrays, _ = read_raw(saved)
+    for name, value in tiny._arrays.items():
+        np.testing.assert_array_equal(arrays[name], value)
+
+
+def test_a_model_written_all_deflated_as_before_loads_and_answers_the_same(saved, tiny, texts):
+    """Files of the same format version written before entries could be stored
+    (numpy.savez_compressed) load unchanged."""
+    arrays, card = read_raw(saved)
+    with open(saved, "wb") as fh:
+        np.savez_compressed(fh, **arrays, card=np.frombuffer(json.dumps(card).encode(), dtype=np.uint8))
+    with zipfile.ZipFile(saved) as zf:
+        assert {info.compress_type for info in zf.infolist()} == {zipfile.ZIP_DEFLATED}
+    again = load_model(saved)
+    np.testing.assert_array_equal(again.predict_proba(texts[:300]), tiny.predict_proba(texts[:300]))
+
+
+def test_the_shipped_model_file_is_what_save_writes():
+    """stance/data/model.npz was written by the current writer (same arrays, same card, same
+    bytes): its coefficients are stored, which the cold start relies on."""
+    from stance.persistence import zip_arrays
+
+    path = ROOT / "stance" / "data" / "model.npz"
+    arrays, card = read_raw(path)
+    arrays["card"] = np.frombuffer(json.dumps(card, sort_keys=True).encode(), dtype=np.uint8)
+    assert zip_arrays(arrays) == path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        assert zf.getinfo("coef.npy").compress_type == zipfile.ZIP_STORED

@@ -122,9 +122,11 @@ def test_sorted_lookup_of_strings_equals_a_dict(keys, query):
     query = query + keys[:5] + [k + "\x00" for k in keys[:5]]
     expected = [table.get(q, -1) for q in query]
     assert lookup._search(query) == expected
+    assert lookup._search(query, absent=-7) == [table.get(q, -7) for q in query]
     assert lookup(query) == expected
     assert lookup.table == table
     assert lookup(query) == expected
+    assert lookup(query, absent=len(keys)) == [table.get(q, len(keys)) for q in query]
 
 
 @settings(max_examples=100, deadline=None)
