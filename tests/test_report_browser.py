@@ -33,7 +33,8 @@ SERIES = ROOT / "seeds" / "documents" / "series"
 PROBE = """<script>
 (function () {
   var root = document.documentElement, first = document.querySelector("#doclist .s");
-  first.focus();
+  first.focus();  // a headless window may have no system focus, and then no focusin follows:
+  first.dispatchEvent(new FocusEvent("focusin", {bubbles: true}));  // the keyboard's event, sent
   var tip = document.getElementById("tip");
   root.setAttribute("data-probe-tip", tip.hidden ? "hidden" : tip.textContent);
   root.setAttribute("data-probe-described", first.getAttribute("aria-describedby") || "");
