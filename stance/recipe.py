@@ -130,9 +130,10 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
     folds = choose_folds((r.group for r in records), heldout, folds)
     train_recs, test_recs = split_by_group(records, heldout)
     excluded = set(exclude)
-    if excluded:
+    left_out = sum((r.doc, r.index) in excluded for r in records)
+    if left_out:
         train_recs = [r for r in train_recs if (r.doc, r.index) not in excluded]
-        log(f"left out of training: {sum((r.doc, r.index) in excluded for r in records)} sentences")
+        log(f"left out of training: {left_out} sentences")
     log(f"held-out groups ({len(test_recs)} sentences): {', '.join(heldout)}")
     grid = DEFAULT_GRID if grid is None else grid
     log(f"grouped {folds}-fold cross-validation on {len(train_recs)} sentences:")
@@ -161,7 +162,7 @@ def train(data: str | os.PathLike | Iterable[str | os.PathLike], out: str | os.P
         "trained_on": {"sha256": corpus_digest(records), "counts": stats,
                        "files": sorted({r.source for r in records})},
         "heldout_groups": heldout,
-        "left_out_of_training": sum((r.doc, r.index) in excluded for r in records),
+        "left_out_of_training": left_out,
         "cross_validation": {"folds": folds, "grid": {k: [jsonable({k: v})[k] for v in vals]
                                                       for k, vals in grid.items()},
                              "results": cv_results},
