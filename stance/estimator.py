@@ -1,5 +1,5 @@
-"""The scikit-learn estimator that trains stance models: tf-idf n-grams, multinomial logistic
-regression, and a temperature fitted on out-of-fold scores so that probabilities are calibrated.
+"""The scikit-learn estimator that trains stance models: tf-idf n-grams, logistic regression
+(Naive-Bayes-scaled one-vs-rest by default, :mod:`stance.nblr`; multinomial otherwise), and a temperature fitted on out-of-fold scores so that probabilities are calibrated.
 
 It imports scikit-learn, scipy and threadpoolctl (the ``train`` extra), which inference never
 does: fit here, then :meth:`StanceClassifier.export` the fitted pipeline to a
@@ -32,6 +32,7 @@ from .chars import char_words, text_ngrams, word_ngrams
 from .labels import LABELS
 from .features import MAX_ORDER
 from .model import Model
+from .nblr import NBLogisticRegression
 from .prediction import best_index, no_evidence_proba, softmax
 from .text import Analyzer, check_texts, tokenize
 
@@ -138,7 +139,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     ``ngram_range`` (word n-grams, tf-idf, l2-normalised), ``char_ngram_range`` (character
     n-grams of words as a second block, see :class:`CharBlockVectorizer`; None leaves it out),
     ``min_df``, ``max_df`` and ``sublinear_tf`` (of the word n-grams), ``char_min_df``, ``C``,
-    ``class_weight`` and ``calibrate`` (fit a softmax temperature on out-of-fold scores, grouped
+    ``class_weight``, ``nb_alpha`` (features scaled by each label's Naive Bayes log-count ratio with
+    this smoothing, one binary model per label, :class:`stance.nblr.NBLogisticRegression`; None
+    fits one multinomial logistic regression on the plain features) and ``calibrate`` (fit a softmax temperature on out-of-fold scores, grouped
     when ``fit`` is given ``groups``; the folds run in ``n_jobs`` processes, which changes
     nothing in the result).
     """
@@ -147,8 +150,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                  char_ngram_range: tuple[int, int] | None = None, min_df: int = 1,
                  max_df: float = 1.0, sublinear_tf: bool = True, C: float = 10.0,
                  char_min_df: int = 1,
-                 class_weight: str | None = "balanced", calibrate: bool = True,
-                 cv: int = 5, max_iter: int = 3000, tol: float = 1e-4, n_jobs: int | None = None):
+                 class_weight: str | None = "balanced", nb_alpha: float | None = 0.5,
+                 calibrate: bool = True, cv: int = 5, max_iter: int = 3000, tol: float = 1e-4, n_jobs: int | None = None):
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
@@ -157,6 +160,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.C = C
         self.char_min_df = char_min_df
         self.class_weight = class_weight
+        self.nb_alpha = nb_alpha
         self.calibrate = calibrate
         self.cv = cv
         self.max_iter = max_iter
@@ -179,13 +183,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"ngram_range must lie within (1, {MAX_ORDER}), got {self.ngram_range}")
         return texts, np.array([LABELS.index(v) for v in labels])
 
-    def _pipeline(self) -> tuple[WordCharVectorizer, LogisticRegression]:
+    def _pipeline(self) -> tuple[WordCharVectorizer, LogisticRegression | NBLogisticRegression]:
         vec = WordCharVectorizer(tuple(self.ngram_range), None if self.char_ngram_range is None
                                  else tuple(self.char_ngram_range), self.min_df, self.max_df,
                                  self.sublinear_tf, self.char_min_df)
-        clf = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
-                                 tol=self.tol)
-        return vec, clf
+        if self.nb_alpha is not None:
+            return vec, NBLogisticRegression(self.nb_alpha, self.C, self.class_weight,
+                                             self.max_iter, self.tol)
+        return vec, LogisticRegression(C=self.C, class_weight=self.class_weight,
+                                       max_iter=self.max_iter, tol=self.tol)
 
     def fit(self, X: Sequence[str], y: Sequence[str], groups: Sequence[Any] | None = None,
             sample_weight: Sequence[float] | None = None) -> "StanceClassifier":
