@@ -1,5 +1,6 @@
 """The scikit-learn estimator that trains stance models: tf-idf n-grams, logistic regression
-(Naive-Bayes-scaled one-vs-rest by default, :mod:`stance.nblr`; multinomial otherwise), and a temperature fitted on out-of-fold scores so that probabilities are calibrated.
+(Naive-Bayes-scaled one-vs-rest by default, :mod:`stance.nblr`; multinomial otherwise), and a
+temperature fitted on out-of-fold scores so that probabilities are calibrated.
 
 It imports scikit-learn, scipy and threadpoolctl (the ``train`` extra), which inference never
 does: fit here, then :meth:`StanceClassifier.export` the fitted pipeline to a
@@ -139,19 +140,19 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     ``ngram_range`` (word n-grams, tf-idf, l2-normalised), ``char_ngram_range`` (character
     n-grams of words as a second block, see :class:`CharBlockVectorizer`; None leaves it out),
     ``min_df``, ``max_df`` and ``sublinear_tf`` (of the word n-grams), ``char_min_df``, ``C``,
-    ``class_weight``, ``nb_alpha`` (features scaled by each label's Naive Bayes log-count ratio with
-    this smoothing, one binary model per label, :class:`stance.nblr.NBLogisticRegression`; None
-    fits one multinomial logistic regression on the plain features) and ``calibrate`` (fit a softmax temperature on out-of-fold scores, grouped
-    when ``fit`` is given ``groups``; the folds run in ``n_jobs`` processes, which changes
-    nothing in the result).
+    ``class_weight``, ``nb_alpha`` (features scaled by each label's Naive Bayes log-count ratio
+    with this smoothing, one binary model per label, :class:`stance.nblr.NBLogisticRegression`;
+    None fits one multinomial logistic regression on the plain features) and ``calibrate`` (fit
+    a softmax temperature on out-of-fold scores, grouped when ``fit`` is given ``groups``; the
+    folds run in ``n_jobs`` processes, which changes nothing in the result).
     """
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 2),
                  char_ngram_range: tuple[int, int] | None = None, min_df: int = 1,
                  max_df: float = 1.0, sublinear_tf: bool = True, C: float = 10.0,
-                 char_min_df: int = 1,
-                 class_weight: str | None = "balanced", nb_alpha: float | None = 0.5,
-                 calibrate: bool = True, cv: int = 5, max_iter: int = 3000, tol: float = 1e-4, n_jobs: int | None = None):
+                 char_min_df: int = 1, class_weight: str | None = "balanced",
+                 nb_alpha: float | None = 0.5, calibrate: bool = True, cv: int = 5,
+                 max_iter: int = 3000, tol: float = 1e-4, n_jobs: int | None = None):
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df

@@ -66,7 +66,8 @@ class NBLogisticRegression(ClassifierMixin, BaseEstimator):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> "NBLogisticRegression":
         """Fit one scaled binary model per label of ``y`` on the sparse or dense matrix ``X``."""
         if not self.alpha > 0:
-            raise ValueError(f"alpha must be positive (it smooths the ratio's counts), got {self.alpha}")
+            raise ValueError(f"alpha must be positive (it smooths the ratio's counts), "
+                             f"got {self.alpha}")
         X = sp.csr_matrix(X, dtype=np.float64)
         y = np.asarray(y)
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
@@ -95,7 +96,7 @@ class NBLogisticRegression(ClassifierMixin, BaseEstimator):
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """The softmax of the scores (uncalibrated; :class:`StanceClassifier` fits a temperature)."""
+        """The softmax of the scores (uncalibrated: :class:`StanceClassifier` fits a temperature)."""
         return softmax(self.decision_function(X))
 
     def predict(self, X: Any) -> np.ndarray:

@@ -31,8 +31,9 @@ def test_scores_are_the_binary_models_on_scaled_features():
     present.data[:] = 1.0
     for k, label in enumerate(m.classes_):
         r = log_count_ratio(present, y == label, 0.5)
-        ref = LogisticRegression(C=3.0, class_weight="balanced", max_iter=3000).fit(X @ sp.diags(r), y == label)
-        np.testing.assert_allclose(m.decision_function(X)[:, k], ref.decision_function(X @ sp.diags(r)),
+        scaled = X @ sp.diags(r)
+        ref = LogisticRegression(C=3.0, class_weight="balanced", max_iter=3000).fit(scaled, y == label)
+        np.testing.assert_allclose(m.decision_function(X)[:, k], ref.decision_function(scaled),
                                    rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(m.decision_function(X), X @ m.coef_.T + m.intercept_)
     assert (m.predict(X) == y).mean() > 0.9
@@ -51,7 +52,8 @@ def test_ratio_favours_a_labels_own_features():
 def test_weights_count_like_repeated_rows():
     X, y = toy(seed=1)
     twice = NBLogisticRegression(tol=1e-10).fit(sp.vstack([X, X[:7]]), np.concatenate([y, y[:7]]))
-    weighted = NBLogisticRegression(tol=1e-10).fit(X, y, sample_weight=[2.0] * 7 + [1.0] * (len(y) - 7))
+    weights = [2.0] * 7 + [1.0] * (len(y) - 7)
+    weighted = NBLogisticRegression(tol=1e-10).fit(X, y, sample_weight=weights)
     np.testing.assert_allclose(weighted.ratios_, twice.ratios_)
     np.testing.assert_allclose(weighted.coef_, twice.coef_, rtol=1e-3, atol=1e-4)
 
