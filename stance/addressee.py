@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from .gazetteer import Mention, Token
+from .gazetteer import Mention
 
 __all__ = ["TargetGate", "gate_features"]
 
@@ -26,19 +26,20 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def gate_features(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
+def gate_features(raws: Sequence[str], spans: Sequence[tuple[int, int, Mention]],
                   probs: Sequence[tuple[float, float]], source: int | None, target: int | None,
                   quoted: Sequence[bool], label: str | None = None) -> dict[str, float]:
     """Features of the decision to name ``target`` (the best-scored candidate, a mention
     index, or None when there is none) as the addressee: its scores as logits, their margin
     over the next candidate, its kind and place, and, with a ``label``, the label and the
-    target score for that label (so each label has its own threshold)."""
+    target score for that label (so each label has its own threshold). ``raws``: the raw
+    texts of the sentence's tokens."""
     f: dict[str, float] = {f"n={min(len(spans), 4)}": 1.0,
                            "sl": _logit(probs[source][0]) if source is not None else -6.0,
-                           "quote": float(any(t.raw in _QUOTE_MARKS for t in toks))}
+                           "quote": float(not _QUOTE_MARKS.isdisjoint(raws))}
     if source is not None:
         f[f"s_kind={spans[source][2].kind}"] = 1.0
-    f["opens_quote"] = float(bool(toks) and toks[0].raw in _QUOTE_MARKS)
+    f["opens_quote"] = float(bool(raws) and raws[0] in _QUOTE_MARKS)
     if label is not None:
         f[f"lab={label}"] = 1.0
     if target is None:

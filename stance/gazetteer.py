@@ -14,7 +14,7 @@ from typing import Sequence
 
 from .errors import ModelError
 from .lazy import once
-from .tokens import Columns, Token, columns_of, fold_words, token_columns, tokens
+from .tokens import Columns, Token, columns_of, fold_words, token_columns, token_span, tokens
 
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
 
@@ -194,9 +194,11 @@ def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]
 
 def located_spans(text: str, cols: Columns) -> list[tuple[int, int, Mention]]:
     """:func:`mention_spans` of a text given by its :func:`token_columns`."""
-    starts, ends, raws, keys = cols
-    return [(lo, hi, _mention(text[starts[lo]:ends[hi - 1]], starts[lo], ends[hi - 1], code, kind))
-            for lo, hi, code, kind in _scan(keys, raws)]
+    out = []
+    for lo, hi, code, kind in _scan(cols[3], cols[2]):
+        start, end = token_span(cols, lo, hi)
+        out.append((lo, hi, _mention(text[start:end], start, end, code, kind)))
+    return out
 
 
 def _mention(text: str, start: int, end: int, code: str | None, kind: str) -> Mention:

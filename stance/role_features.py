@@ -112,8 +112,12 @@ class RoleScorer:
                label: str | None = None) -> list[tuple[float, float]]:
         """The scores of each mention, as :meth:`stance.roles.RoleModel.scores` gives them
         for :func:`mention_features`."""
+        return self.sentence_scores(Sentence(keys, raws, spans), label)
+
+    def sentence_scores(self, c: Sentence, label: str | None = None
+                        ) -> list[tuple[float, float]]:
+        """:meth:`scores` of a :class:`Sentence` already read."""
         get, tables = self.weights_.get, self.bags_
-        c = Sentence(keys, raws, spans)
         out = []
         for k in range(c.n):
             base, bags = templates(c, k)

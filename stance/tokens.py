@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import compress, count, repeat
-from operator import is_
+from bisect import bisect_right
+from itertools import accumulate, chain, compress, count, repeat
+from operator import is_, itemgetter
 from typing import NamedTuple, Sequence
 
 _TOKEN = re.compile(r"[^\W\d_]{1,3}+['’](?=[^\W\d_])|[^\W_]+|[^\w\s\-‑–]")
@@ -23,7 +24,6 @@ class Token(NamedTuple):
 
 
 _FOLDED: dict[str, str] = {}
-_KEYS: dict[str, str] = {}
 _MAX_FOLDED = 200_000
 
 
@@ -59,32 +59,95 @@ def token_rows(cols: Columns) -> list[Token]:
 
 
 def token_columns(text: str) -> Columns:
-    """The tokens of ``text`` as four columns: starts, ends, raw texts and keys (a tuple).
+    """The tokens of ``text`` as four columns: starts, ends, raw texts (a list) and keys (a
+    tuple).
 
-    Read a word at a time (tokens never span a space): a word of letters and digits only, as
-    most are, is one token; the others go through the token pattern. Keys come from a cache of
-    folded tokens (news copy repeats its words)."""
+    Read a word at a time (tokens never span a space), each word's tokens and keys from a cache
+    (news copy repeats its words): raw texts and keys are a C-level pass each, and offsets are
+    found when asked (:class:`Offsets`; a sentence needs those of its few mentions)."""
     if not unicodedata.is_normalized("NFC", text):
         return columns_of(_tokens_one_by_one(text))
-    starts: list[int] = []
-    ends: list[int] = []
-    raws: list[str] = []
-    pos = 0
-    for word in text.split(" "):
-        if word.isalnum():
-            starts.append(pos)
-            pos += len(word)
-            ends.append(pos)
-            raws.append(word)
-        elif word:
-            for m in _TOKEN.finditer(word):
-                a, b = m.span()
-                starts.append(pos + a)
-                ends.append(pos + b)
-                raws.append(m.group())
-            pos += len(word)
-        pos += 1
-    return starts, ends, raws, tuple(cached(_KEYS, raws, _key))
+    words = text.split(" ")
+    parts = cached(_WORDS, words, _word_tokens)
+    upto = list(accumulate(map(_COUNT, parts)))
+    return (Offsets(words, parts, upto, 2), Offsets(words, parts, upto, 3),
+            list(_flat(map(_RAWS, parts))), tuple(_flat(map(_KEYS_OF, parts))))
+
+
+_WORDS: dict[str, tuple] = {}
+_RAWS, _KEYS_OF, _COUNT = itemgetter(0), itemgetter(1), itemgetter(4)
+_flat = chain.from_iterable
+
+
+def _word_tokens(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...],
+                                     tuple[int, ...], int]:
+    """The tokens of one space-free word: raw texts, keys, starts and ends in the word, and
+    their number. A word of letters and digits only, as most are, is one token."""
+    if word.isalnum():
+        return (word,), (_key(word),), (0,), (len(word),), 1
+    found = list(_TOKEN.finditer(word))
+    raws = tuple(m.group() for m in found)
+    return (raws, tuple(map(_key, raws)), tuple(m.start() for m in found),
+            tuple(m.end() for m in found), len(found))
+
+
+class Offsets(Sequence[int]):
+    """The start (``side`` 2) or end (``side`` 3) offsets of a sentence's tokens, computed when
+    asked from its words' cached tokens: token ``i``'s word by bisection on the running count of
+    tokens (``upto``), the word's place from the lengths of the words before it."""
+
+    __slots__ = ("words", "parts", "upto", "side")
+
+    def __init__(self, words: list[str], parts: list[tuple], upto: list[int], side: int):
+        self.words, self.parts, self.upto, self.side = words, parts, upto, side
+
+    def __len__(self) -> int:
+        return self.upto[-1] if self.upto else 0
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return list(self)[i]
+        upto = self.upto
+        if i < 0:
+            i += len(self)
+        w = bisect_right(upto, i)
+        if i < 0 or w == len(upto):
+            raise IndexError("token index out of range")
+        return sum(map(len, self.words[:w])) + w + self.parts[w][self.side][i - upto[w - 1] if w
+                                                                          else i]
+
+    def span(self, lo: int, hi: int) -> tuple[int, int]:
+        """The start of token ``lo`` and the end of token ``hi - 1`` (``lo < hi``), at once."""
+        upto, words, parts = self.upto, self.words, self.parts
+        w = bisect_right(upto, lo)
+        v = bisect_right(upto, hi - 1, w)
+        at_w = sum(map(len, words[:w])) + w
+        at_v = at_w + sum(map(len, words[w:v])) + v - w
+        return (at_w + parts[w][2][lo - upto[w - 1] if w else lo],
+                at_v + parts[v][3][hi - 1 - upto[v - 1] if v else hi - 1])
+
+    def __iter__(self):
+        pos = 0
+        for word, part in zip(self.words, self.parts):
+            for x in part[self.side]:
+                yield pos + x
+            pos += len(word) + 1
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def token_span(cols: Columns, lo: int, hi: int) -> tuple[int, int]:
+    """Where tokens ``lo`` to ``hi - 1`` of :func:`token_columns` lie: (start, end)."""
+    starts = cols[0]
+    if type(starts) is Offsets:
+        return starts.span(lo, hi)
+    return starts[lo], cols[1][hi - 1]
 
 
 def cached(cache: dict, items: Sequence, compute) -> list:
