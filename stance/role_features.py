@@ -116,30 +116,22 @@ class RoleScorer:
 
     def sentence_scores(self, c: Sentence, label: str | None = None
                         ) -> list[tuple[float, float]]:
-        """:meth:`scores` of a :class:`Sentence` already read."""
+        """:meth:`scores` of a :class:`Sentence` already read: the weights of each mention's
+        features gathered in C (``filter`` drops the features without one), then added in
+        their order."""
         get, tables = self.weights_.get, self.bags_
         out = []
         for k in range(c.n):
             base, bags = templates(c, k)
-            s, t = self.bias_
-            for f in base:
-                w = get(f)
-                if w is not None:
-                    s += w[0]
-                    t += w[1]
+            found = list(filter(None, map(get, base)))
             for name, words in bags.items():
-                bag = tables[name].get
-                for word in words:
-                    w = bag(word)
-                    if w is not None:
-                        s += w[0]
-                        t += w[1]
+                found += filter(None, map(tables[name].get, words))
             if label is not None:
-                for f in base:
-                    w = get(f"{label}|{f}")
-                    if w is not None:
-                        s += w[0]
-                        t += w[1]
+                found += filter(None, map(get, [f"{label}|{f}" for f in base]))
+            s, t = self.bias_
+            for ws, wt in found:
+                s += ws
+                t += wt
             out.append((sigmoid(s), sigmoid(t)))
         return out
 
