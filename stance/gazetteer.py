@@ -290,7 +290,7 @@ def _heads_actor(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazett
     """Whether a speaker head ending before token ``j`` qualifies a named actor that follows
     it ("le ministère russe", "the spokesman of the Kremlin"): the actor then takes the span."""
     for k in range(j, min(j + 4, len(keys))):
-        if gaz.at(keys, raws, k):
+        if keys[k] in gaz.trie_ and gaz.at(keys, raws, k):
             return True
         if keys[k] not in _QUALIFIERS:
             return False

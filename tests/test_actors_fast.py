@@ -119,3 +119,36 @@ def test_any_text_has_the_actors_of_the_specification(text):
 def test_token_columns_are_the_tokens_of_the_specification(text):
     starts, ends, raws, keys = token_columns(text)
     assert list(zip(starts, ends, raws, keys)) == [tuple(t) for t in oracle.tokens(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200) | _SENTENCE)
+def test_offsets_found_when_asked_are_those_of_every_token(text):
+    cols = token_columns(text)
+    starts, ends = list(cols[0]), list(cols[1])
+    assert len(cols[0]) == len(starts) and [cols[0][i] for i in range(len(starts))] == starts
+    assert [cols[1][-i] for i in range(1, len(ends) + 1)] == ends[::-1]
+    for lo in range(len(starts)):
+        for hi in range(lo + 1, min(lo + 4, len(starts)) + 1):
+            assert tk.token_span(cols, lo, hi) == (starts[lo], ends[hi - 1])
+    with pytest.raises(IndexError):
+        cols[0][len(starts)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SENTENCE, st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=1),
+       st.sampled_from([None, "accusation", "denial", "warning", "conciliation", "neutral"]))
+def test_a_sentence_naming_one_actor_is_decided_without_its_scores(text, scores, label):
+    from stance import role_rules
+    cols = token_columns(text)
+    spans = gz.located_spans(text, cols)
+    roles = role_model()
+    if len(spans) == 1:
+        assert role_rules.lone(roles) == role_rules.decide(cols[3], cols[2], spans, scores,
+                                                           roles, label)
+
+
+def test_an_unknown_label_is_refused_whatever_the_sentence_names():
+    for text in ("Moscou dément.", "Moscou accuse Kiev."):
+        with pytest.raises(ValueError, match="unknown label"):
+            assign(text, label="threat")
