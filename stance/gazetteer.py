@@ -224,7 +224,9 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
             continue
         i = start
         key = keys[i]
-        hit = at(keys, raws, i) if key in st else None
+        node = st.get(key)  # a form starts here only if its node ends one or goes on ("la" …)
+        hit = at(keys, raws, i) if node is not None and (
+            None in node or (i + 1 < n and keys[i + 1] in node)) else None
         if hit:
             lo, hi = _grow(keys, i, i + hit[0], spans[-1][1] if spans else 0)
             i = _grow_right(keys, hi)
