@@ -82,13 +82,26 @@ _flat = chain.from_iterable
 def _word_tokens(word: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...],
                                      tuple[int, ...], int]:
     """The tokens of one space-free word: raw texts, keys, starts and ends in the word, and
-    their number. A word of letters and digits only, as most are, is one token."""
+    their number. A word of letters and digits only, as most are, is one token; the others
+    are split by the token pattern (the tokens at odd places, their offsets the running sum
+    of the pieces' lengths)."""
     if word.isalnum():
-        return (word,), (_key(word),), (0,), (len(word),), 1
-    found = list(_TOKEN.finditer(word))
-    raws = tuple(m.group() for m in found)
-    return (raws, tuple(map(_key, raws)), tuple(m.start() for m in found),
-            tuple(m.end() for m in found), len(found))
+        n = len(word)
+        return (word,), (_key(word),), _AT_ZERO, _ENDS[n] if n < len(_ENDS) else (n,), 1
+    head, last = word[:-1], word[-1:]
+    if last in _CLOSERS and head.isalnum():  # "Moscou," "offensive." "Kremlin»"
+        n = len(head)
+        return (head, last), (_key(head), last), (0, n), (n, n + 1), 2
+    pieces = _PIECES.split(word)
+    bounds = tuple(accumulate(map(len, pieces)))
+    raws = tuple(pieces[1::2])
+    return raws, tuple(map(_key, raws)), bounds[0:-1:2], bounds[1::2], len(raws)
+
+
+_PIECES = re.compile(f"({_TOKEN.pattern})")
+_AT_ZERO = (0,)
+_CLOSERS = frozenset(',.;:!?)»"”')  # punctuation marks: each its own token, its own key
+_ENDS = tuple((n,) for n in range(64))  # shared: fewer objects for the cache to hold
 
 
 class Offsets(Sequence[int]):
@@ -165,8 +178,8 @@ def cached(cache: dict, items: Sequence, compute) -> list:
 
 def _key(raw: str) -> str:
     """The key of a token: folded character by character, so that it keeps the token's
-    length (as a slice of the folded text would)."""
-    return raw.translate(_TABLE)
+    length (as a slice of the folded text would); an ASCII token's is its lower case."""
+    return raw.lower() if raw.isascii() else raw.translate(_TABLE)
 
 
 def _tokens_one_by_one(text: str) -> list[Token]:

@@ -152,3 +152,22 @@ def test_an_unknown_label_is_refused_whatever_the_sentence_names():
     for text in ("Moscou dément.", "Moscou accuse Kiev."):
         with pytest.raises(ValueError, match="unknown label"):
             assign(text, label="threat")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_an_ascii_token_keys_as_its_characters_fold(raw):
+    assert tk._key(raw) == raw.translate(tk._TABLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+       st.sampled_from(sorted(tk._CLOSERS) + ["-", "_", "'", "’", "a", "1"]))
+def test_a_word_and_its_closing_mark_are_the_tokens_of_the_pattern(head, last):
+    word = head.replace(" ", "") + last
+    raws, keys, starts, ends, n = tk._word_tokens(word)
+    found = list(tk._TOKEN.finditer(word))
+    assert (raws, starts, ends, n) == (tuple(m.group() for m in found),
+                                       tuple(m.start() for m in found),
+                                       tuple(m.end() for m in found), len(found))
+    assert keys == tuple(tk._key(r) for r in raws)
