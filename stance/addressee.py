@@ -12,6 +12,8 @@ in ``stance/data/actor_roles.json``, one gate for sentences with a label and one
 from __future__ import annotations
 
 import math
+from itertools import repeat
+from operator import mul
 from typing import Sequence
 
 from .gazetteer import Mention
@@ -87,7 +89,7 @@ class TargetGate:
 
     def probability(self, feats: dict[str, float]) -> float:
         """P(name the candidate) for one sentence's :func:`gate_features`."""
-        z = self.bias_ + sum(self.weights_.get(k, 0.0) * v for k, v in feats.items())
+        z = self.bias_ + sum(map(mul, map(self.weights_.get, feats, repeat(0.0)), feats.values()))
         return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
 
     def names(self, feats: dict[str, float]) -> bool:
