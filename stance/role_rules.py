@@ -88,17 +88,19 @@ def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
     target candidate (mention indices or None; the candidate never shares the source's code)."""
     probs = _news_shapes(keys, raws, spans, scores)
     mentions = [m for _, _, m in spans]
-    source = max(range(len(spans)), key=lambda k: probs[k][0])
+    performs = [p[0] for p in probs]
+    source = max(range(len(spans)), key=performs.__getitem__)
     if mentions[source].code is None and mentions[source].kind in _STAND_INS:
         named = [k for k in range(len(spans)) if mentions[k].code is not None]
-        best = max(named, key=lambda k: probs[k][0], default=None)
+        best = max(named, key=performs.__getitem__, default=None)
         if best is not None and probs[best][0] >= 0.5:
             source = best  # "He said Panama had replied…": the named actor performs
     if probs[source][0] < roles.thresholds_["source"]:
         source = None
+    code = None if source is None else mentions[source].code
     rest = [k for k in range(len(spans)) if k != source and
-            (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
-    return probs, source, max(rest, key=lambda k: probs[k][1], default=None)
+            (code is None or mentions[k].code != code)]
+    return probs, source, max(rest, key=[p[1] for p in probs].__getitem__, default=None)
 
 
 _SAID = fold_words("""déclaré affirmé indiqué assuré estimé dit ajouté souligné expliqué précisé annoncé
