@@ -163,7 +163,7 @@ class _ByValue(dict):
 _NONE = (-0.0, -0.0)
 """The weights of a feature the model does not know: -0.0 is the one float whose addition
 changes no float (0.0 would turn -0.0 into 0.0)."""
-_MAX_VALUES = 200_000
+_MAX_VALUES = 50_000  # per template: words and pairs of words are many
 
 
 def sigmoid(x: float) -> float:

@@ -7,9 +7,12 @@
 Mentions come from :mod:`stance.gazetteer`; which mention performs and which receives the act
 is scored by two small logistic models (one for each role) over the words around each mention,
 and its place in the sentence, trained on the team's annotated stories (``training/actors.py``)
-and shipped as readable JSON; whether the best addressee candidate is named at all is the
-gate's decision (:mod:`stance.addressee`). It does not need the sentence's label, so it runs
-without the classifier, and a neutral sentence ("X met Y") has a source and a target too.
+and shipped as readable JSON (their features: :mod:`stance.role_features`); the rules that
+turn the scores into roles are :mod:`stance.role_rules`, and whether the best addressee
+candidate is named at all is the gate's decision (:mod:`stance.addressee`). It does not need
+the sentence's label, so it runs without the classifier, and a neutral sentence ("X met Y")
+has a source and a target too. This module holds the API, the role model and the order of
+the work: tokens, mentions, scores (skipped for a sentence naming one actor), rules.
 """
 from __future__ import annotations
 
@@ -209,7 +212,6 @@ def actors_many(texts: Iterable[str], labels: Iterable[str | None] | None = None
         raise ValueError(f"actors_many: {len(texts)} texts but {len(labels)} labels; give one "
                          f"label (or None) per text")
     return [assign(t, roles, lab) for t, lab in zip(texts, labels)]
-
 
 
 def document_actors(texts: Sequence[str]) -> list[Actors]:

@@ -68,13 +68,14 @@ def token_columns(text: str) -> Columns:
     if not unicodedata.is_normalized("NFC", text):
         return columns_of(_tokens_one_by_one(text))
     words = text.split(" ")
-    parts = cached(_WORDS, words, _word_tokens)
+    parts = cached(_WORDS, words, _word_tokens, _MAX_WORDS)
     upto = list(accumulate(map(_COUNT, parts)))
     return (Offsets(words, parts, upto, 2), Offsets(words, parts, upto, 3),
             list(_flat(map(_RAWS, parts))), tuple(_flat(map(_KEYS_OF, parts))))
 
 
 _WORDS: dict[str, tuple] = {}
+_MAX_WORDS = 100_000  # a word costs about 470 bytes here: under 50 MB
 _RAWS, _KEYS_OF, _COUNT = itemgetter(0), itemgetter(1), itemgetter(4)
 _flat = chain.from_iterable
 
@@ -163,15 +164,16 @@ def token_span(cols: Columns, lo: int, hi: int) -> tuple[int, int]:
     return starts[lo], cols[1][hi - 1]
 
 
-def cached(cache: dict, items: Sequence, compute) -> list:
+def cached(cache: dict, items: Sequence, compute, bound: int | None = None) -> list:
     """``[compute(x) for x in items]``, read from ``cache`` (one C-level pass when every item
     is known, as most are: news copy repeats its words) and filled as new items are met, up
-    to a bounded size."""
+    to ``bound`` entries (by default :data:`_MAX_FOLDED`)."""
     out = list(map(cache.get, items))
     if None in out:
+        limit = _MAX_FOLDED if bound is None else bound
         for i in list(compress(count(), map(is_, out, repeat(None)))):
             out[i] = value = compute(items[i])
-            if len(cache) < _MAX_FOLDED:
+            if len(cache) < limit:
                 cache[items[i]] = value
     return out
 
