@@ -11,12 +11,15 @@ token_columns`) and its mentions with their token ranges; they decide mention in
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .addressee import gate_features
 from .gazetteer import Mention
 from .role_features import quoted_tokens
 from .tokens import fold_words
+
+if TYPE_CHECKING:
+    from .roles import RoleModel
 
 Spans = Sequence[tuple[int, int, Mention]]
 Probs = list[tuple[float, float]]
@@ -32,16 +35,18 @@ class Decision(NamedTuple):
     targets: tuple[int, ...]
 
 
-_STAND_INS = frozenset({"pronoun", "speaker"})
+STAND_INS = frozenset({"pronoun", "speaker"})
+"""Kinds of mention that stand for an actor without naming it ("il", "the ministry")."""
 
 
-def decide(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs, roles,
-           label: str | None = None, quoted: Sequence[bool] | None = None) -> Decision:
+def decide(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs,
+           roles: RoleModel, label: str | None = None, quoted: Sequence[bool] | None = None
+           ) -> Decision:
     """The roles of a sentence's mentions from its token keys and raw texts, its mentions
     (with token ranges) and their (P(source), P(target)): the news shapes raise what syntax
-    makes certain, the gate of ``roles`` (a :class:`stance.roles.RoleModel`) decides whether
-    the best target candidate is named, thresholds pick the mentions sharing the roles.
-    ``quoted`` (:func:`stance.role_features.quoted_tokens`) is computed when not given."""
+    makes certain, the gate of ``roles`` decides whether the best target candidate is named,
+    thresholds pick the mentions sharing the roles. ``quoted``
+    (:func:`stance.role_features.quoted_tokens`) is computed when not given."""
     mentions = [m for _, _, m in spans]
     probs, source, target = choose(keys, raws, spans, scores, roles)
     th = roles.thresholds_
@@ -71,7 +76,7 @@ def decide(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
     return Decision(source, target, _unique(mentions, sources), _unique(mentions, targets))
 
 
-def lone(roles) -> Decision | None:
+def lone(roles: RoleModel) -> Decision | None:
     """What :func:`decide` gives a sentence naming one actor, whatever its scores, or None when
     its scores matter: with a source threshold of 0 or less the one mention performs (scores
     are probabilities, never below 0) and no other is left to receive; so its scores need not
@@ -82,15 +87,15 @@ def lone(roles) -> Decision | None:
 _LONE = Decision(0, None, (0,), ())
 
 
-def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs, roles
-           ) -> tuple[Probs, int | None, int | None]:
+def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs,
+           roles: RoleModel) -> tuple[Probs, int | None, int | None]:
     """Each mention's (P(source), P(target)) after the news shapes, the source and the best
     target candidate (mention indices or None; the candidate never shares the source's code)."""
     probs = _news_shapes(keys, raws, spans, scores)
     mentions = [m for _, _, m in spans]
     performs = [p[0] for p in probs]
     source = max(range(len(spans)), key=performs.__getitem__)
-    if mentions[source].code is None and mentions[source].kind in _STAND_INS:
+    if mentions[source].code is None and mentions[source].kind in STAND_INS:
         named = [k for k in range(len(spans)) if mentions[k].code is not None]
         best = max(named, key=performs.__getitem__, default=None)
         if best is not None and probs[best][0] >= 0.5:

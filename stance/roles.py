@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from operator import itemgetter
 from importlib.resources import files
 from typing import Iterable, Sequence
 
@@ -30,12 +31,13 @@ from .labels import LABELS
 from .lazy import once
 from .role_features import RoleScorer, Sentence, sigmoid
 from .role_features import mention_features as _features
-from .role_rules import _STAND_INS, choose, lone
+from .role_rules import STAND_INS, choose, lone
 from .tokens import Token, token_columns, token_rows
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
 
 _LABELS = frozenset(LABELS)
+_MENTION = itemgetter(2)  # the mention of a (first token, past-last token, mention) span
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
     if not spans:
         return Actors()
     roles = roles or role_model()
-    mentions = tuple(m for _, _, m in spans)
+    mentions = tuple(map(_MENTION, spans))
     if len(spans) == 1 and (known := lone(roles)) is not None:
         roles.gate(label)  # an unknown label is refused all the same
         return _actors(mentions, known)  # its scores cannot change what it is
@@ -182,7 +184,7 @@ def decide(keys: Sequence[str], raws: Sequence[str], spans: Sequence[tuple[int, 
            ) -> Actors:
     """The actors of a sentence from its token keys and raw texts, its mentions (with token
     ranges) and their (P(source), P(target)), as :mod:`stance.role_rules` decides them."""
-    return _actors(tuple(m for _, _, m in spans),
+    return _actors(tuple(map(_MENTION, spans)),
                    rules.decide(keys, raws, spans, scores, roles, label))
 
 
@@ -190,7 +192,8 @@ def _actors(mentions: tuple[Mention, ...], d: rules.Decision) -> Actors:
     """The :class:`Actors` of a decision on ``mentions``."""
     return Actors(mentions[d.source] if d.source is not None else None,
                   mentions[d.target] if d.target is not None else None,
-                  tuple(mentions[k] for k in d.sources), tuple(mentions[k] for k in d.targets),
+                  tuple(map(mentions.__getitem__, d.sources)),
+                  tuple(map(mentions.__getitem__, d.targets)),
                   mentions)
 
 
@@ -222,7 +225,7 @@ def document_actors(texts: Sequence[str]) -> list[Actors]:
     out: list[Actors] = []
     for a in actors_many(texts):
         src = a.source
-        if src is not None and src.code is None and src.kind in _STAND_INS:
+        if src is not None and src.code is None and src.kind in STAND_INS:
             prev = next((p for p in reversed(out[-2:]) if p.source and p.source.code), None)
             if prev is not None:
                 src = replace(src, code=prev.source.code)
