@@ -24,8 +24,12 @@ _QUOTE_MARKS = frozenset({"«", "»", '"', "“", "”"})
 
 
 def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
+    """log(p / (1 - p)), ``p`` kept within [1e-4, 1 - 1e-4]."""
+    p = 1e-4 if p < 1e-4 else _HIGH if p > _HIGH else p
     return math.log(p / (1 - p))
+
+
+_HIGH = 1 - 1e-4
 
 
 def gate_features(raws: Sequence[str], spans: Sequence[tuple[int, int, Mention]],

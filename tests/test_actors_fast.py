@@ -171,3 +171,12 @@ def test_a_word_and_its_closing_mark_are_the_tokens_of_the_pattern(head, last):
                                        tuple(m.start() for m in found),
                                        tuple(m.end() for m in found), len(found))
     assert keys == tuple(tk._key(r) for r in raws)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0, 1) | st.sampled_from([1e-4, 1 - 1e-4, 0.0, 1.0]))
+def test_the_gate_logit_clamps_as_min_and_max_do(p):
+    import math
+    from stance.addressee import _logit
+    q = min(max(p, 1e-4), 1 - 1e-4)
+    assert _logit(p) == math.log(q / (1 - q))
