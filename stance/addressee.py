@@ -12,9 +12,11 @@ in ``stance/data/actor_roles.json``, one gate for sentences with a label and one
 from __future__ import annotations
 
 import math
+from itertools import repeat
+from operator import mul
 from typing import Sequence
 
-from .gazetteer import Mention, Token
+from .gazetteer import Mention
 
 __all__ = ["TargetGate", "gate_features"]
 
@@ -22,23 +24,28 @@ _QUOTE_MARKS = frozenset({"«", "»", '"', "“", "”"})
 
 
 def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
+    """log(p / (1 - p)), ``p`` kept within [1e-4, 1 - 1e-4]."""
+    p = 1e-4 if p < 1e-4 else _HIGH if p > _HIGH else p
     return math.log(p / (1 - p))
 
 
-def gate_features(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
+_HIGH = 1 - 1e-4
+
+
+def gate_features(raws: Sequence[str], spans: Sequence[tuple[int, int, Mention]],
                   probs: Sequence[tuple[float, float]], source: int | None, target: int | None,
                   quoted: Sequence[bool], label: str | None = None) -> dict[str, float]:
     """Features of the decision to name ``target`` (the best-scored candidate, a mention
     index, or None when there is none) as the addressee: its scores as logits, their margin
     over the next candidate, its kind and place, and, with a ``label``, the label and the
-    target score for that label (so each label has its own threshold)."""
+    target score for that label (so each label has its own threshold). ``raws``: the raw
+    texts of the sentence's tokens."""
     f: dict[str, float] = {f"n={min(len(spans), 4)}": 1.0,
                            "sl": _logit(probs[source][0]) if source is not None else -6.0,
-                           "quote": float(any(t.raw in _QUOTE_MARKS for t in toks))}
+                           "quote": float(not _QUOTE_MARKS.isdisjoint(raws))}
     if source is not None:
         f[f"s_kind={spans[source][2].kind}"] = 1.0
-    f["opens_quote"] = float(bool(toks) and toks[0].raw in _QUOTE_MARKS)
+    f["opens_quote"] = float(bool(raws) and raws[0] in _QUOTE_MARKS)
     if label is not None:
         f[f"lab={label}"] = 1.0
     if target is None:
@@ -86,7 +93,7 @@ class TargetGate:
 
     def probability(self, feats: dict[str, float]) -> float:
         """P(name the candidate) for one sentence's :func:`gate_features`."""
-        z = self.bias_ + sum(self.weights_.get(k, 0.0) * v for k, v in feats.items())
+        z = self.bias_ + sum(map(mul, map(self.weights_.get, feats, repeat(0.0)), feats.values()))
         return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
 
     def names(self, feats: dict[str, float]) -> bool:

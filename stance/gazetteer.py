@@ -14,7 +14,7 @@ from typing import Sequence
 
 from .errors import ModelError
 from .lazy import once
-from .tokens import Columns, Token, columns_of, fold_words, token_columns, tokens
+from .tokens import Columns, Token, columns_of, fold_words, token_columns, token_span, tokens
 
 KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
 
@@ -194,9 +194,11 @@ def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]
 
 def located_spans(text: str, cols: Columns) -> list[tuple[int, int, Mention]]:
     """:func:`mention_spans` of a text given by its :func:`token_columns`."""
-    starts, ends, raws, keys = cols
-    return [(lo, hi, _mention(text[starts[lo]:ends[hi - 1]], starts[lo], ends[hi - 1], code, kind))
-            for lo, hi, code, kind in _scan(keys, raws)]
+    out = []
+    for lo, hi, code, kind in _scan(cols[3], cols[2]):
+        start, end = token_span(cols, lo, hi)
+        out.append((lo, hi, _mention(text[start:end], start, end, code, kind)))
+    return out
 
 
 def _mention(text: str, start: int, end: int, code: str | None, kind: str) -> Mention:
@@ -222,7 +224,9 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
             continue
         i = start
         key = keys[i]
-        hit = at(keys, raws, i) if key in st else None
+        node = st.get(key)  # a form starts here only if its node ends one or goes on ("la" …)
+        hit = at(keys, raws, i) if node is not None and (
+            None in node or (i + 1 < n and keys[i + 1] in node)) else None
         if hit:
             lo, hi = _grow(keys, i, i + hit[0], spans[-1][1] if spans else 0)
             i = _grow_right(keys, hi)
@@ -288,7 +292,7 @@ def _heads_actor(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazett
     """Whether a speaker head ending before token ``j`` qualifies a named actor that follows
     it ("le ministère russe", "the spokesman of the Kremlin"): the actor then takes the span."""
     for k in range(j, min(j + 4, len(keys))):
-        if gaz.at(keys, raws, k):
+        if keys[k] in gaz.trie_ and gaz.at(keys, raws, k):
             return True
         if keys[k] not in _QUALIFIERS:
             return False

@@ -161,4 +161,5 @@ def actors(text: str, roles=None, label: str | None = None) -> Actors:
         return Actors()
     roles = roles or role_model()
     feats = mention_features(toks, spans, label if roles.use_label_ else None)
-    return decide(toks, spans, [roles.scores(f) for f in feats], roles, label)
+    return decide(tuple(t.key for t in toks), [t.raw for t in toks], spans,
+                  [roles.scores(f) for f in feats], roles, label)

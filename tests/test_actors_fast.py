@@ -119,3 +119,64 @@ def test_any_text_has_the_actors_of_the_specification(text):
 def test_token_columns_are_the_tokens_of_the_specification(text):
     starts, ends, raws, keys = token_columns(text)
     assert list(zip(starts, ends, raws, keys)) == [tuple(t) for t in oracle.tokens(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200) | _SENTENCE)
+def test_offsets_found_when_asked_are_those_of_every_token(text):
+    cols = token_columns(text)
+    starts, ends = list(cols[0]), list(cols[1])
+    assert len(cols[0]) == len(starts) and [cols[0][i] for i in range(len(starts))] == starts
+    assert [cols[1][-i] for i in range(1, len(ends) + 1)] == ends[::-1]
+    for lo in range(len(starts)):
+        for hi in range(lo + 1, min(lo + 4, len(starts)) + 1):
+            assert tk.token_span(cols, lo, hi) == (starts[lo], ends[hi - 1])
+    with pytest.raises(IndexError):
+        cols[0][len(starts)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SENTENCE, st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=1),
+       st.sampled_from([None, "accusation", "denial", "warning", "conciliation", "neutral"]))
+def test_a_sentence_naming_one_actor_is_decided_without_its_scores(text, scores, label):
+    from stance import role_rules
+    cols = token_columns(text)
+    spans = gz.located_spans(text, cols)
+    roles = role_model()
+    if len(spans) == 1:
+        assert role_rules.lone(roles) == role_rules.decide(cols[3], cols[2], spans, scores,
+                                                           roles, label)
+
+
+def test_an_unknown_label_is_refused_whatever_the_sentence_names():
+    for text in ("Moscou dément.", "Moscou accuse Kiev."):
+        with pytest.raises(ValueError, match="unknown label"):
+            assign(text, label="threat")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=30))
+def test_an_ascii_token_keys_as_its_characters_fold(raw):
+    assert tk._key(raw) == raw.translate(tk._TABLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+       st.sampled_from(sorted(tk._CLOSERS) + ["-", "_", "'", "’", "a", "1"]))
+def test_a_word_and_its_closing_mark_are_the_tokens_of_the_pattern(head, last):
+    word = head.replace(" ", "") + last
+    raws, keys, starts, ends, n = tk._word_tokens(word)
+    found = list(tk._TOKEN.finditer(word))
+    assert (raws, starts, ends, n) == (tuple(m.group() for m in found),
+                                       tuple(m.start() for m in found),
+                                       tuple(m.end() for m in found), len(found))
+    assert keys == tuple(tk._key(r) for r in raws)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0, 1) | st.sampled_from([1e-4, 1 - 1e-4, 0.0, 1.0]))
+def test_the_gate_logit_clamps_as_min_and_max_do(p):
+    import math
+    from stance.addressee import _logit
+    q = min(max(p, 1e-4), 1 - 1e-4)
+    assert _logit(p) == math.log(q / (1 - q))
