@@ -16,7 +16,7 @@ from .errors import ModelError
 from .lazy import once
 from .tokens import Columns, Token, columns_of, fold_words, token_columns, tokens
 
-KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
+KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group", "common")
 
 @dataclass(frozen=True)
 class Mention:
@@ -51,7 +51,9 @@ class Gazetteer:
         self.entries_: dict[tuple[str, ...], tuple[str, str, bool | str]] = {}
         for code, kind, _lang, form in rows:
             key = tuple(t.key for t in tokens(form))
-            if key:
+            if key and kind == "common":  # "the rebels", "the board": no code, lower case only
+                self.entries_[key] = (None, kind, "lower")
+            elif key:
                 self.entries_[key] = (code, kind, _is_acronym(form))
             if _is_acronym(form) and kind in ("organisation", "group") and len(form) >= 4 \
                     and form.isalpha():
@@ -90,7 +92,9 @@ class Gazetteer:
 
 def _cased(raws: Sequence[str], acronym: bool | str) -> bool:
     """Whether the words of an acronym's form are written as it must be: in capitals ("US",
-    "UE"), or for ``"title"`` forms also capitalised ("Nato")."""
+    "UE"), or for ``"title"`` forms also capitalised ("Nato"); a common noun in lower case."""
+    if acronym == "lower":
+        return all(r.islower() for r in raws if r.isalpha())
     return all(r.upper() == r or (acronym == "title" and r.istitle()) for r in raws)
 
 
@@ -109,7 +113,8 @@ def _read_rows(name: str):
 @once
 def gazetteer() -> Gazetteer:
     """The package's gazetteer, read on first use and cached."""
-    return Gazetteer([r for name in ("states.tsv", "organisations.tsv") for r in _read_rows(name)])
+    names = ("states.tsv", "organisations.tsv", "common_nouns.tsv")
+    return Gazetteer([r for name in names for r in _read_rows(name)])
 
 
 # Generic speakers of news copy: a determiner-led noun phrase that acts without a proper name.

@@ -51,7 +51,10 @@ def match(gaz, toks: list[Token], i: int) -> tuple[int, str, str] | None:
         if entry is None:
             continue
         code, kind, acronym = entry
-        if acronym and not all(t.raw.upper() == t.raw or (acronym == "title" and t.raw.istitle())
+        if acronym == "lower":  # a common noun ("the rebels"): written in lower case
+            if not all(t.raw.islower() for t in toks[i:i + n] if t.raw.isalpha()):
+                continue
+        elif acronym and not all(t.raw.upper() == t.raw or (acronym == "title" and t.raw.istitle())
                                for t in toks[i:i + n]):
             continue
         return n, code, kind
