@@ -168,10 +168,14 @@ def _proper(key: str, raw: str) -> bool:
 _TITLES = frozenset({"m", "mm", "mme", "mmes", "mr", "mrs", "ms", "dr", "gen", "gén", "col", "lt",
                      "president", "président", "présidente", "general", "général"})
 _OPENERS = frozenset({"«", '"', "“", "(", ":", "—", "."})
+_QUOTE_ENDS = frozenset({",", ".", "?", "!"})
 
 
 def _starts_clause(raws: Sequence[str], i: int) -> bool:
-    return i == 0 or raws[i - 1] in _OPENERS
+    """Whether token ``i`` opens a clause, where any word is capitalised; a straight quote
+    after a comma or a full stop closes a quotation ('"…," Dizon said'), it opens none."""
+    return i == 0 or raws[i - 1] in _OPENERS and not (
+        raws[i - 1] == '"' and i > 1 and raws[i - 2] in _QUOTE_ENDS)
 
 
 _APPOSED = frozenset({"demonym", "speaker", "institution"})

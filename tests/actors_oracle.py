@@ -67,7 +67,8 @@ def _proper(tok: Token) -> bool:
 
 
 def _starts_clause(toks: list[Token], i: int) -> bool:
-    return i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."}
+    return i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."} and not (
+        toks[i - 1].raw == '"' and i > 1 and toks[i - 2].raw in {",", ".", "?", "!"})
 
 
 def _titled(toks: list[Token], i: int) -> bool:
