@@ -24,6 +24,7 @@ from .errors import ModelError
 from .gazetteer import Mention, located_spans
 from .labels import LABELS
 from .lazy import once
+from .shapes import unvoiced_source
 from .role_features import RoleScorer, quoted_tokens, sigmoid
 from .role_features import mention_features as _features
 from .tokens import Token, fold_words, token_columns, token_rows
@@ -150,6 +151,7 @@ def _choose(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
             source = best  # "He said Panama had replied…": the named actor performs
     if probs[source][0] < roles.thresholds_["source"]:
         source = None
+    source = unvoiced_source(toks, spans, source)  # a quotation alone: its voice performs
     rest = [k for k in range(len(spans)) if k != source and
             (source is None or mentions[k].code is None or mentions[k].code != mentions[source].code)]
     quoted = quoted_tokens([t.key for t in toks], [t.raw for t in toks])

@@ -1,0 +1,61 @@
+"""News shapes that decide the performer beyond the role models' scores, kept apart from
+:mod:`stance.roles` so that each reads in a few lines.
+
+A sentence wholly inside a quotation names its speaker only around it (the sentence before
+or after it in the story: '"Pretoria has chosen to blame Kigali."', « Si le Niger a des
+preuves, qu'il les transmette. »): the actors it names are what the voice speaks about, the
+addressee more often than not, and its performer is the voice itself, which the sentence
+does not name, unless it speaks in the first person ("We will answer").
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from .gazetteer import Mention
+from .tokens import Token, fold_words
+
+__all__ = ["unvoiced_source", "voiced_tokens"]
+
+_OPEN = frozenset({"«", "“"})
+_CLOSE = frozenset({"»", "”"})
+_FIRST_PERSON = fold_words("je j' nous on moi i we us me")
+
+
+def voiced_tokens(toks: Sequence[Token]) -> list[bool]:
+    """Whether each token lies inside a quotation, counting the words before a closing mark
+    that no mark opened (the end of a quotation begun in an earlier sentence) and after an
+    opening mark that none closes."""
+    raws = [t.raw for t in toks]
+    inside = any(r in _CLOSE for r in raws) and not any(r in _OPEN for r in raws) or \
+        _closes_first(raws)
+    out = []
+    for r in raws:
+        if r in _OPEN or (r == '"' and not inside):
+            inside = True
+        elif r in _CLOSE or r == '"':
+            out.append(True)
+            inside = False
+            continue
+        out.append(inside)
+    return out
+
+
+def _closes_first(raws: Sequence[str]) -> bool:
+    """Whether the first quotation mark of a sentence closes a quotation (« » or “ ”)."""
+    first = next((r for r in raws if r in _OPEN or r in _CLOSE), None)
+    return first in _CLOSE
+
+
+def unvoiced_source(toks: Sequence[Token], spans: Sequence[tuple[int, int, Mention]],
+                    source: int | None) -> int | None:
+    """``source``, or None when every mention stands inside a quotation and the chosen one
+    is not the speaker's first person: the performer is the unnamed voice."""
+    if source is None:
+        return None
+    voiced = voiced_tokens(toks)
+    if not all(voiced[lo] for lo, _, _ in spans):
+        return source
+    lo = spans[source][0]
+    if spans[source][2].kind == "pronoun" and toks[lo].key in _FIRST_PERSON:
+        return source
+    return None
