@@ -240,7 +240,8 @@ _ACT_VERBS = fold_words("""accuse accusent accusé accusait accusant accused acc
     menace menacent menacé menaçant threatened threatens threatening warned warns warning
     avertit averti avertissent prévient prévenu condamne condamné condemned condemns blamed
     blames blaming reproche reproché reprochent exhorte exhorté urged urges urging appelle
-    appelé called calls somme sommé dénonce dénoncé denounced""")
+    appelé called calls somme sommé dénonce dénoncé denounced urge warn threaten condemn blame
+    denounce accuser menacer avertir prévenir condamner exhorter reprocher dénoncer sommer""")
 _AUX = fold_words("a ont avait avaient has have had")
 _CLAUSE_END = frozenset({",", "»", '"', "”", ":", "—"})
 _OF_BY = fold_words("de d' des du par by from of")
