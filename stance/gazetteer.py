@@ -81,7 +81,7 @@ class Gazetteer:
             node = node.get(keys[j]) if j < n else None
             j += 1
         for j, (code, kind, acronym) in reversed(ends):  # the longest form written as it must be
-            if not acronym or _cased(raws[i:j], acronym):
+            if not acronym or _cased(raws[i:j], acronym, i == 0 or raws[i - 1] in _OPENERS):
                 return j - i, code, kind
         return None
 
@@ -90,11 +90,12 @@ class Gazetteer:
         return self.at(tuple(t.key for t in toks), tuple(t.raw for t in toks), i)
 
 
-def _cased(raws: Sequence[str], acronym: bool | str) -> bool:
+def _cased(raws: Sequence[str], acronym: bool | str, opens: bool = False) -> bool:
     """Whether the words of an acronym's form are written as it must be: in capitals ("US",
-    "UE"), or for ``"title"`` forms also capitalised ("Nato"); a common noun in lower case."""
+    "UE"), or for ``"title"`` forms also capitalised ("Nato"); a common noun in lower case,
+    but for its first letter when it ``opens`` a clause ("Residents said")."""
     if acronym == "lower":
-        return all(r.islower() for r in raws if r.isalpha())
+        return all(r.islower() for r in (raws[1:] if opens else raws) if r.isalpha())
     return all(r.upper() == r or (acronym == "title" and r.istitle()) for r in raws)
 
 

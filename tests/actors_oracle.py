@@ -52,7 +52,8 @@ def match(gaz, toks: list[Token], i: int) -> tuple[int, str, str] | None:
             continue
         code, kind, acronym = entry
         if acronym == "lower":  # a common noun ("the rebels"): written in lower case
-            if not all(t.raw.islower() for t in toks[i:i + n] if t.raw.isalpha()):
+            opens = i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."}
+            if not all(t.raw.islower() for t in toks[i + opens:i + n] if t.raw.isalpha()):
                 continue
         elif acronym and not all(t.raw.upper() == t.raw or (acronym == "title" and t.raw.istitle())
                                for t in toks[i:i + n]):
