@@ -18,6 +18,7 @@ __all__ = ["unvoiced_source", "voiced_tokens"]
 
 _OPEN = frozenset({"«", "“"})
 _CLOSE = frozenset({"»", "”"})
+_MARKS = _OPEN | _CLOSE | {'"'}
 _FIRST_PERSON = fold_words("je j' nous on moi i we us me")
 
 
@@ -50,8 +51,8 @@ def unvoiced_source(toks: Sequence[Token], spans: Sequence[tuple[int, int, Menti
                     source: int | None) -> int | None:
     """``source``, or None when every mention stands inside a quotation and the chosen one
     is not the speaker's first person: the performer is the unnamed voice."""
-    if source is None:
-        return None
+    if source is None or _MARKS.isdisjoint([t.raw for t in toks]):
+        return source  # no quotation (most sentences): nothing to read
     voiced = voiced_tokens(toks)
     if not all(voiced[lo] for lo, _, _ in spans):
         return source
