@@ -34,10 +34,12 @@ def gate_features(toks: list[Token], spans: Sequence[tuple[int, int, Mention]],
     over the next candidate, its kind and place, and, with a ``label``, the label and the
     target score for that label (so each label has its own threshold)."""
     f: dict[str, float] = {f"n={min(len(spans), 4)}": 1.0,
-                           "sl": _logit(probs[source][0]) if source is not None else -6.0,
+                           "sl": _logit(probs[source][0]) if source is not None else 0.0,
                            "quote": float(any(t.raw in _QUOTE_MARKS for t in toks))}
     if source is not None:
         f[f"s_kind={spans[source][2].kind}"] = 1.0
+    else:
+        f["no_source"] = 1.0  # the voice of a quotation: an indicator, not an extreme score
     f["opens_quote"] = float(bool(toks) and toks[0].raw in _QUOTE_MARKS)
     if label is not None:
         f[f"lab={label}"] = 1.0
