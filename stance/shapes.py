@@ -9,6 +9,7 @@ does not name, unless it speaks in the first person ("We will answer").
 """
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Sequence
 
 from .gazetteer import Mention
@@ -19,39 +20,37 @@ __all__ = ["unvoiced_source", "voiced_tokens"]
 _OPEN = frozenset({"«", "“"})
 _CLOSE = frozenset({"»", "”"})
 _MARKS = _OPEN | _CLOSE | {'"'}
+_RAW = attrgetter("raw")
 _FIRST_PERSON = fold_words("je j' nous on moi i we us me")
 
 
 def voiced_tokens(toks: Sequence[Token]) -> list[bool]:
     """Whether each token lies inside a quotation, counting the words before a closing mark
     that no mark opened (the end of a quotation begun in an earlier sentence) and after an
-    opening mark that none closes."""
-    raws = [t.raw for t in toks]
-    inside = any(r in _CLOSE for r in raws) and not any(r in _OPEN for r in raws) or \
-        _closes_first(raws)
-    out = []
+    opening mark that none closes; the marks themselves count as inside."""
+    raws = list(map(_RAW, toks))
+    inside = _closes_first(raws)
+    out: list[bool] = []
+    append = out.append
     for r in raws:
-        if r in _OPEN or (r == '"' and not inside):
-            inside = True
-        elif r in _CLOSE or r == '"':
-            out.append(True)
-            inside = False
-            continue
-        out.append(inside)
+        if r in _MARKS:  # a mark opens, or a straight quote toggles, or it closes
+            inside = r in _OPEN or (r == '"' and not inside)
+            append(True)
+        else:
+            append(inside)
     return out
 
 
 def _closes_first(raws: Sequence[str]) -> bool:
-    """Whether the first quotation mark of a sentence closes a quotation (« » or “ ”)."""
-    first = next((r for r in raws if r in _OPEN or r in _CLOSE), None)
-    return first in _CLOSE
+    """Whether the first quotation mark of a sentence closes a quotation (» or ”)."""
+    return next((r for r in raws if r in _MARKS), None) in _CLOSE
 
 
 def unvoiced_source(toks: Sequence[Token], spans: Sequence[tuple[int, int, Mention]],
                     source: int | None) -> int | None:
     """``source``, or None when every mention stands inside a quotation and the chosen one
     is not the speaker's first person: the performer is the unnamed voice."""
-    if source is None or _MARKS.isdisjoint([t.raw for t in toks]):
+    if source is None or _MARKS.isdisjoint(map(_RAW, toks)):
         return source  # no quotation (most sentences): nothing to read
     voiced = voiced_tokens(toks)
     if not all(voiced[lo] for lo, _, _ in spans):
