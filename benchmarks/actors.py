@@ -132,7 +132,7 @@ def stages(texts: list[str]) -> dict[str, float]:
     roles = role_model()
     cols = [token_columns(t) for t in texts]
     spans = [located_spans(t, c) for t, c in zip(texts, cols)]
-    named = [(c, s) for c, s in zip(cols, spans) if len(s) > 1 or s and lone(roles) is None]
+    named = [(c, s) for c, s in zip(cols, spans) if len(s) > 1 or s and lone(roles, c[2]) is None]
     read = [Sentence(c[3], c[2], s) for c, s in named]
     scores = [roles.scorer.sentence_scores(r) for r in read]
     runs = {

@@ -41,10 +41,12 @@ def gate_features(raws: Sequence[str], spans: Sequence[tuple[int, int, Mention]]
     target score for that label (so each label has its own threshold). ``raws``: the raw
     texts of the sentence's tokens."""
     f: dict[str, float] = {f"n={min(len(spans), 4)}": 1.0,
-                           "sl": _logit(probs[source][0]) if source is not None else -6.0,
+                           "sl": _logit(probs[source][0]) if source is not None else 0.0,
                            "quote": float(not _QUOTE_MARKS.isdisjoint(raws))}
     if source is not None:
         f[f"s_kind={spans[source][2].kind}"] = 1.0
+    else:
+        f["no_source"] = 1.0  # the voice of a quotation: an indicator, not an extreme score
     f["opens_quote"] = float(bool(raws) and raws[0] in _QUOTE_MARKS)
     if label is not None:
         f[f"lab={label}"] = 1.0

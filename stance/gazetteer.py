@@ -16,7 +16,7 @@ from .errors import ModelError
 from .lazy import once
 from .tokens import Columns, Token, columns_of, fold_words, token_columns, token_span, tokens
 
-KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group")
+KINDS = ("state", "capital", "demonym", "institution", "leader", "organisation", "group", "common")
 
 @dataclass(frozen=True)
 class Mention:
@@ -51,7 +51,9 @@ class Gazetteer:
         self.entries_: dict[tuple[str, ...], tuple[str, str, bool | str]] = {}
         for code, kind, _lang, form in rows:
             key = tuple(t.key for t in tokens(form))
-            if key:
+            if key and kind == "common":  # "the rebels", "the board": no code, lower case only
+                self.entries_[key] = (None, kind, "lower")
+            elif key:
                 self.entries_[key] = (code, kind, _is_acronym(form))
             if _is_acronym(form) and kind in ("organisation", "group") and len(form) >= 4 \
                     and form.isalpha():
@@ -79,7 +81,7 @@ class Gazetteer:
             node = node.get(keys[j]) if j < n else None
             j += 1
         for j, (code, kind, acronym) in reversed(ends):  # the longest form written as it must be
-            if not acronym or _cased(raws[i:j], acronym):
+            if not acronym or _cased(raws[i:j], acronym, i == 0 or raws[i - 1] in _OPENERS):
                 return j - i, code, kind
         return None
 
@@ -88,9 +90,12 @@ class Gazetteer:
         return self.at(tuple(t.key for t in toks), tuple(t.raw for t in toks), i)
 
 
-def _cased(raws: Sequence[str], acronym: bool | str) -> bool:
+def _cased(raws: Sequence[str], acronym: bool | str, opens: bool = False) -> bool:
     """Whether the words of an acronym's form are written as it must be: in capitals ("US",
-    "UE"), or for ``"title"`` forms also capitalised ("Nato")."""
+    "UE"), or for ``"title"`` forms also capitalised ("Nato"); a common noun in lower case,
+    but for its first letter when it ``opens`` a clause ("Residents said")."""
+    if acronym == "lower":
+        return all(r.islower() for r in (raws[1:] if opens else raws) if r.isalpha())
     return all(r.upper() == r or (acronym == "title" and r.istitle()) for r in raws)
 
 
@@ -109,7 +114,8 @@ def _read_rows(name: str):
 @once
 def gazetteer() -> Gazetteer:
     """The package's gazetteer, read on first use and cached."""
-    return Gazetteer([r for name in ("states.tsv", "organisations.tsv") for r in _read_rows(name)])
+    names = ("states.tsv", "organisations.tsv", "common_nouns.tsv")
+    return Gazetteer([r for name in names for r in _read_rows(name)])
 
 
 # Generic speakers of news copy: a determiner-led noun phrase that acts without a proper name.
@@ -163,10 +169,14 @@ def _proper(key: str, raw: str) -> bool:
 _TITLES = frozenset({"m", "mm", "mme", "mmes", "mr", "mrs", "ms", "dr", "gen", "gén", "col", "lt",
                      "president", "président", "présidente", "general", "général"})
 _OPENERS = frozenset({"«", '"', "“", "(", ":", "—", "."})
+_QUOTE_ENDS = frozenset({",", ".", "?", "!"})
 
 
 def _starts_clause(raws: Sequence[str], i: int) -> bool:
-    return i == 0 or raws[i - 1] in _OPENERS
+    """Whether token ``i`` opens a clause, where any word is capitalised; a straight quote
+    after a comma or a full stop closes a quotation ('"…," Dizon said'), it opens none."""
+    return i == 0 or raws[i - 1] in _OPENERS and not (
+        raws[i - 1] == '"' and i > 1 and raws[i - 2] in _QUOTE_ENDS)
 
 
 _APPOSED = frozenset({"demonym", "speaker", "institution"})

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, Sequence
 from .addressee import gate_features
 from .gazetteer import Mention
 from .role_features import quoted_tokens
+from .shapes import quotes, unvoiced_source
 from .tokens import fold_words
 
 if TYPE_CHECKING:
@@ -76,12 +77,16 @@ def decide(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
     return Decision(source, target, _unique(mentions, sources), _unique(mentions, targets))
 
 
-def lone(roles: RoleModel) -> Decision | None:
+def lone(roles: RoleModel, raws: Sequence[str]) -> Decision | None:
     """What :func:`decide` gives a sentence naming one actor, whatever its scores, or None when
     its scores matter: with a source threshold of 0 or less the one mention performs (scores
-    are probabilities, never below 0) and no other is left to receive; so its scores need not
-    be computed (``tests/test_actors_fast.py`` holds this to :func:`decide`)."""
-    return _LONE if roles.thresholds_["source"] <= 0.0 else None
+    are probabilities, never below 0) and no other is left to receive, unless the sentence
+    quotes (:func:`stance.shapes.unvoiced_source` may then give the performer to the unnamed
+    voice); so its scores need not be computed (``tests/test_actors_fast.py`` holds this to
+    :func:`decide`). ``raws``: the raw texts of the sentence's tokens."""
+    if roles.thresholds_["source"] > 0.0 or quotes(raws):
+        return None
+    return _LONE
 
 
 _LONE = Decision(0, None, (0,), ())
@@ -102,6 +107,7 @@ def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
             source = best  # "He said Panama had replied…": the named actor performs
     if probs[source][0] < roles.thresholds_["source"]:
         source = None
+    source = unvoiced_source(keys, raws, spans, source)  # a quotation alone: its voice performs
     code = None if source is None else mentions[source].code
     rest = [k for k in range(len(spans)) if k != source and
             (code is None or mentions[k].code != code)]
@@ -125,7 +131,8 @@ _ACT_VERBS = fold_words("""accuse accusent accusé accusait accusant accused acc
     menace menacent menacé menaçant threatened threatens threatening warned warns warning
     avertit averti avertissent prévient prévenu condamne condamné condemned condemns blamed
     blames blaming reproche reproché reprochent exhorte exhorté urged urges urging appelle
-    appelé called calls somme sommé dénonce dénoncé denounced""")
+    appelé called calls somme sommé dénonce dénoncé denounced urge warn threaten condemn blame
+    denounce accuser menacer avertir prévenir condamner exhorter reprocher dénoncer sommer""")
 _AUX = fold_words("a ont avait avaient has have had")
 _CLAUSE_END = frozenset({",", "»", '"', "”", ":", "—"})
 _OF_BY = fold_words("de d' des du par by from of")

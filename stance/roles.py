@@ -171,7 +171,7 @@ def assign(text: str, roles: RoleModel | None = None, label: str | None = None) 
         return Actors()
     roles = roles or role_model()
     mentions = tuple(map(_MENTION, spans))
-    if len(spans) == 1 and (known := lone(roles)) is not None:
+    if len(spans) == 1 and (known := lone(roles, cols[2])) is not None:
         roles.gate(label)  # an unknown label is refused all the same
         return _actors(mentions, known)  # its scores cannot change what it is
     c = Sentence(cols[3], cols[2], spans)

@@ -51,7 +51,11 @@ def match(gaz, toks: list[Token], i: int) -> tuple[int, str, str] | None:
         if entry is None:
             continue
         code, kind, acronym = entry
-        if acronym and not all(t.raw.upper() == t.raw or (acronym == "title" and t.raw.istitle())
+        if acronym == "lower":  # a common noun ("the rebels"): written in lower case
+            opens = i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."}
+            if not all(t.raw.islower() for t in toks[i + opens:i + n] if t.raw.isalpha()):
+                continue
+        elif acronym and not all(t.raw.upper() == t.raw or (acronym == "title" and t.raw.istitle())
                                for t in toks[i:i + n]):
             continue
         return n, code, kind
@@ -64,7 +68,8 @@ def _proper(tok: Token) -> bool:
 
 
 def _starts_clause(toks: list[Token], i: int) -> bool:
-    return i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."}
+    return i == 0 or toks[i - 1].raw in {"«", '"', "“", "(", ":", "—", "."} and not (
+        toks[i - 1].raw == '"' and i > 1 and toks[i - 2].raw in {",", ".", "?", "!"})
 
 
 def _titled(toks: list[Token], i: int) -> bool:

@@ -1,0 +1,141 @@
+"""Actors named by a common noun (stance/data/actors/common_nouns.tsv), a surname after a
+closing quotation mark, and the unnamed voice of a sentence wholly inside a quotation: golden
+cases in French and English (sentences written by the team), the data file's rules, and the
+properties any text keeps."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import stance
+from stance.gazetteer import _SPEAKERS, _ROLE_WORDS, KINDS, find_mentions, gazetteer, tokens
+from stance.roles import spans_of
+from stance.shapes import unvoiced_source, voiced_tokens
+
+COMMON = Path(stance.__file__).parent / "data" / "actors" / "common_nouns.tsv"
+
+
+def _rows() -> list[tuple[int, list[str]]]:
+    lines = COMMON.read_text(encoding="utf-8").splitlines()
+    return [(n, line.split("\t")) for n, line in enumerate(lines, 1)
+            if line and not line.startswith("#")]
+
+
+def test_common_nouns_file_is_well_formed_and_adds_no_known_speaker():
+    forms = set()
+    for n, fields in _rows():
+        assert len(fields) == 4, f"common_nouns.tsv:{n}: {fields}"
+        code, kind, lang, form = fields
+        assert (code, kind) == ("-", "common") and lang in ("fr", "en", "any"), n
+        assert form == form.lower() and form not in forms, n
+        # the finder already knows these as speakers and merges them with their actor
+        assert tokens(form)[0].key not in _SPEAKERS | _ROLE_WORDS, form
+        forms.add(form)
+    assert len(forms) >= 150 and "common" in KINDS
+
+
+def test_common_nouns_carry_no_code_and_never_shadow_a_coded_form():
+    coded = {key for key, (code, _, _) in gazetteer().entries_.items() if code is not None}
+    for _, (_, _, _, form) in _rows():
+        key = tuple(t.key for t in tokens(form))
+        assert key not in coded, form
+        assert gazetteer().entries_[key][:2] == (None, "common"), form
+
+
+@pytest.mark.parametrize("text,span", [
+    ("Le ministère accuse la compagnie d'avoir violé l'embargo.", "compagnie"),
+    ("The ministry accused the company of breaching the embargo.", "company"),
+    ("Les syndicats dénoncent le silence de l'exécutif.", "exécutif"),
+    ("Inspectors were denied access to the site, the agency said.", "Inspectors"),
+    ("Residents accused the army of shelling the village.", "Residents"),
+])
+def test_common_nouns_are_mentions_without_code(text, span):
+    found = [m for m in find_mentions(text) if m.text == span]
+    assert len(found) == 1 and found[0].code is None and found[0].kind == "common"
+    assert text[found[0].start:found[0].end] == span
+
+
+@pytest.mark.parametrize("text", [
+    "Singapore's Public Utilities Board said it would keep supplying water.",
+    "La Commission électorale nationale indépendante a publié les résultats.",
+])
+def test_a_capitalised_common_noun_inside_a_name_stays_in_the_name(text):
+    assert not [m for m in find_mentions(text) if m.kind == "common"]
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Les rebelles du M23 accusent Kinshasa de préparer une offensive.", "M23"),
+    ("Les forces de sécurité maliennes ont repoussé une attaque.", "MLI"),
+])
+def test_a_known_speaker_noun_still_joins_the_actor_it_qualifies(text, code):
+    assert find_mentions(text)[0].code == code
+
+
+# text, (source text, code), (target text, code); None: no such actor
+GOLDEN = [
+    ("Le ministère accuse la compagnie d'avoir violé l'embargo.",
+     ("ministère", None), ("compagnie", None)),
+    ("The ministry accused the company of breaching the embargo.",
+     ("ministry", None), ("company", None)),
+    ("Le Mali accuse les putschistes d'avoir trahi la transition.",
+     ("Mali", "MLI"), ("putschistes", None)),
+    ("Niger's junta accused the company of withholding taxes.",
+     ("Niger's junta", "NER"), ("company", None)),
+    ("La marine philippine a accusé le chalutier d'avoir pêché illégalement dans la zone.",
+     ("philippine", "PHL"), ("chalutier", None)),
+    ("The navy accused the trawler of fishing illegally inside the zone.",
+     ("navy", None), ("trawler", None)),
+    ("Les habitants accusent l'armée d'avoir bombardé le village.",
+     ("habitants", None), ("armée", None)),
+    ("Residents accused the army of shelling the village.",
+     ("Residents", None), ("army", None)),
+    # a surname after a closing straight quote speaks
+    ('"We will not give up a single metre of our waters," Dizon said.', ("Dizon", None), None),
+    ('"La frontière restera fermée." Koné l\'a répété mardi devant les députés.',
+     ("Koné", None), None),
+    # a sentence wholly inside a quotation: its voice performs, what it names is addressed
+    ('"Pretoria has chosen to look for someone to blame in Kigali."', None, ("Pretoria", "ZAF")),
+    ("« Si le Niger a des preuves, qu'il les transmette par les canaux prévus. »",
+     None, ("Niger", "NER")),
+    # ... unless the voice speaks in the first person
+    ('"We will answer Ethiopia regionally."', ("We", None), ("Ethiopia", "ETH")),
+    ("« Nous répondrons à l'Éthiopie. »", ("Nous", None), ("Éthiopie", "ETH")),
+]
+
+
+def _pair(m):
+    return None if m is None else (m.text, m.code)
+
+
+@pytest.mark.parametrize("text,source,target", GOLDEN, ids=[g[0][:40] for g in GOLDEN])
+def test_golden_shapes(text, source, target):
+    a = stance.actors(text)
+    assert (_pair(a.source), _pair(a.target)) == (source, target)
+
+
+def test_a_speaker_outside_the_quotation_still_performs():
+    a = stance.actors("« Nous ne laisserons pas Moscou dicter sa loi », a déclaré le ministre.")
+    assert a.source.text == "ministre" and a.target.code == "RUS"
+
+
+_text = st.text(st.sampled_from(list("abc XYZ«»“”\".,'Éé")), max_size=40)
+
+
+@given(_text)
+def test_voiced_tokens_give_one_flag_per_token_and_a_whole_quotation_is_voiced(text):
+    raws = [t.raw for t in tokens(text)]
+    assert len(voiced_tokens(raws)) == len(raws)
+    bare = "".join(c for c in text if c not in "«»“”\"")
+    assert all(voiced_tokens([t.raw for t in tokens(f"« {bare} »")]))
+
+
+@given(_text)
+def test_unvoiced_source_keeps_the_source_or_drops_it(text):
+    toks, spans = spans_of(text)
+    keys, raws = [t.key for t in toks], [t.raw for t in toks]
+    for k in range(len(spans)):
+        assert unvoiced_source(keys, raws, spans, k) in (k, None)
+    assert unvoiced_source(keys, raws, spans, None) is None
