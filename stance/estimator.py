@@ -180,6 +180,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         missing = [lab for lab in LABELS if lab not in labels]
         if missing:
             raise ValueError(f"no training example for label(s) {missing}: every label needs some")
+        if self.nb_alpha is not None and not self.nb_alpha > 0:
+            raise ValueError(f"nb_alpha must be positive (the smoothing of the Naive Bayes ratios), "
+                             f"or None for the multinomial model; got {self.nb_alpha}")
         if self.ngram_range[1] > MAX_ORDER or self.ngram_range[0] < 1:
             raise ValueError(f"ngram_range must lie within (1, {MAX_ORDER}), got {self.ngram_range}")
         return texts, np.array([LABELS.index(v) for v in labels])

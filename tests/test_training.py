@@ -9,7 +9,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold, cross_val_score
 
-from stance import AnnotationError, StanceClassifier, StanceError, load_model
+from stance import LABELS, AnnotationError, StanceClassifier, StanceError, load_model
 from stance.metrics import evaluate
 from stance.recipe import pick_heldout, realdev_records, train
 from training import train as train_script
@@ -124,6 +124,8 @@ def test_estimator_rejects_bad_training_input():
         est.fit(["a", "b"], ["neutral"])
     with pytest.raises(TypeError, match="position 1"):
         est.fit(["a", None], ["neutral", "neutral"])
+    with pytest.raises(ValueError, match="nb_alpha must be positive"):
+        StanceClassifier(nb_alpha=0.0).fit(list("abcde"), list(LABELS))
 
 
 def test_sample_weight_counts_like_repetition(corpus):
