@@ -17,10 +17,9 @@ from operator import mul
 from typing import Sequence
 
 from .gazetteer import Mention
+from .shapes import QUOTE_MARKS, quotes
 
 __all__ = ["TargetGate", "gate_features"]
-
-_QUOTE_MARKS = frozenset({"«", "»", '"', "“", "”"})
 
 
 def _logit(p: float) -> float:
@@ -42,12 +41,12 @@ def gate_features(raws: Sequence[str], spans: Sequence[tuple[int, int, Mention]]
     texts of the sentence's tokens."""
     f: dict[str, float] = {f"n={min(len(spans), 4)}": 1.0,
                            "sl": _logit(probs[source][0]) if source is not None else 0.0,
-                           "quote": float(not _QUOTE_MARKS.isdisjoint(raws))}
+                           "quote": float(quotes(raws))}
     if source is not None:
         f[f"s_kind={spans[source][2].kind}"] = 1.0
     else:
         f["no_source"] = 1.0  # the voice of a quotation: an indicator, not an extreme score
-    f["opens_quote"] = float(bool(raws) and raws[0] in _QUOTE_MARKS)
+    f["opens_quote"] = float(bool(raws) and raws[0] in QUOTE_MARKS)
     if label is not None:
         f[f"lab={label}"] = 1.0
     if target is None:

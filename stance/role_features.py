@@ -14,11 +14,12 @@ from operator import getitem
 from typing import Mapping, Sequence
 
 from .gazetteer import Mention
+from .shapes import QUOTE_MARKS
 
 WINDOW = 5
 """Words on each side of a mention that its bag features read."""
 
-_QUOTES = frozenset({"«", "»", '"', "“", "”"})
+_QUOTES = QUOTE_MARKS
 Spans = Sequence[tuple[int, int, Mention]]
 
 

@@ -14,11 +14,13 @@ from typing import Sequence
 from .gazetteer import Mention
 from .tokens import fold_words
 
-__all__ = ["quotes", "unvoiced_source", "voiced_tokens"]
+__all__ = ["QUOTE_MARKS", "quotes", "unvoiced_source", "voiced_tokens"]
 
 _OPEN = frozenset({"«", "“"})
 _CLOSE = frozenset({"»", "”"})
-_MARKS = _OPEN | _CLOSE | {'"'}
+QUOTE_MARKS = _OPEN | _CLOSE | {'"'}
+"""The marks that open or close a quotation (a straight quote does both)."""
+_MARKS = QUOTE_MARKS
 _FIRST_PERSON = fold_words("je j' nous on moi i we us me")
 
 
