@@ -205,7 +205,7 @@ def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]
 def located_spans(text: str, cols: Columns) -> list[tuple[int, int, Mention]]:
     """:func:`mention_spans` of a text given by its :func:`token_columns`."""
     out = []
-    for lo, hi, code, kind in _scan(cols[3], cols[2]):
+    for lo, hi, code, kind in apposed(cols[3], cols[2], _scan(cols[3], cols[2])):
         start, end = token_span(cols, lo, hi)
         out.append((lo, hi, _mention(text[start:end], start, end, code, kind)))
     return out
@@ -255,7 +255,7 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
                 spans.append((p_lo, j, p_code or code, p_kind))
             elif j - i == 1 and key in _SPEAKERS:
                 spans.append((i, j, None, "speaker"))
-            elif lo < i or j - i > 1 or code or not _starts_clause(raws, i):
+            elif lo < i or j - i > 1 or code or not _starts_clause(raws, i) or _speaks(keys, j):
                 spans.append((lo, j, code, kind))
             i = j
         elif key in _PRONOUNS:
@@ -269,6 +269,72 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
                 spans.append(_grow(keys, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
             i = j
     return spans
+
+
+_OFFICE_WORDS = frozenset()  # filled below, once the word lists exist
+_CODED_OFFICES = frozenset({"speaker", "institution", "leader", "demonym", "state", "capital"})
+
+
+def apposed(keys: Sequence[str], raws: Sequence[str],
+            spans: list[tuple[int, int, str | None, str]]) -> list[tuple[int, int, str | None, str]]:
+    """``spans`` with an unknown name set off by a comma beside a coded office joined to it as
+    one mention with the office's code and kind: "Le porte-parole du ministère pakistanais,
+    Shafqat Ali Khan, a accusé…", "Geng Shuang, porte-parole de la diplomatie chinoise", "Hor
+    Namhong, Cambodia's foreign minister": the name and the office are one actor (news copy's
+    apposition; without the comma the finder joins them already)."""
+    out: list[tuple[int, int, str | None, str]] = []
+    k = 0
+    while k < len(spans):
+        lo, hi, code, kind = spans[k]
+        if code is None and kind == "name":
+            if out and _office_then_name(raws, out[-1], lo, hi):
+                p_lo, _, p_code, p_kind = out.pop()
+                out.append((p_lo, hi, p_code, p_kind))
+                k += 1
+                continue
+            if k + 1 < len(spans) and _name_then_office(keys, raws, hi, spans[k + 1]):
+                _, q_hi, q_code, q_kind = spans[k + 1]
+                out.append((lo, q_hi, q_code, q_kind))
+                k += 2
+                continue
+        out.append(spans[k])
+        k += 1
+    return out
+
+
+def _office_then_name(raws: Sequence[str], office: tuple, lo: int, hi: int) -> bool:
+    """Whether the name (tokens ``lo:hi``) closes an apposition after a coded office: "the
+    ministry's spokesman, NAME," (the name then ends the phrase, not a clause's subject)."""
+    return office[1] == lo - 1 and raws[lo - 1] == "," and office[2] is not None \
+        and office[3] in _APPOSITION_BEFORE and (hi == len(raws) or raws[hi] in _APPOSITION_ENDS)
+
+
+def _name_then_office(keys: Sequence[str], raws: Sequence[str], hi: int, office: tuple) -> bool:
+    """Whether a coded office follows the name ending at token ``hi`` as its apposition:
+    ", porte-parole de la diplomatie chinoise", ", Cambodia's foreign minister" (an office word
+    between, or ending the office: "NAME, Erevan …" is no apposition)."""
+    between = keys[hi + 1:office[0]]
+    return hi < len(raws) and raws[hi] == "," and office[2] is not None \
+        and office[3] in _CODED_OFFICES and all(w in _OFFICE_WORDS for w in between) \
+        and (any(w in _OFFICE for w in between) or keys[office[1] - 1] in _OFFICE)
+
+
+_APPOSITION_BEFORE = frozenset({"speaker", "institution", "leader", "demonym"})
+_APPOSITION_ENDS = frozenset({",", ".", ";", ")", "—"})  # the name closes the apposition
+
+
+def _speaks(keys: Sequence[str], j: int) -> bool:
+    """Whether a reporting verb starts at token ``j`` ("said", "a déclaré"): a capitalised
+    word opening a clause before one is a name ("Yildirim said…"), not just a capital."""
+    if j < len(keys) and keys[j] in _AUX_WORDS:
+        j += 1
+    return j < len(keys) and keys[j] in _SPEECH
+
+
+_AUX_WORDS = fold_words("a avait has had")
+_SPEECH = fold_words("""said says told added stated warned insisted declared wrote noted claimed
+    replied urged déclaré affirmé indiqué dit ajouté estimé souligné averti prévenu assuré
+    déclare affirme indique ajoute estime souligne avertit prévient assure""")
 
 
 def _name_end(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazetteer) -> int:
@@ -296,6 +362,7 @@ _QUALIFIERS = _OF | _DETERMINERS | _SPEAKERS | _ROLE_WORDS
 _OFFICE = _ROLE_WORDS | _SPEAKERS
 _OFFICE_TAIL = _OF | _ROLE_WORDS | _SPEAKERS | {"'", "s", "la", "l'"}
 _SPEAKER_PHRASE = _SPEAKERS | _OF | _ROLE_WORDS
+_OFFICE_WORDS = _SPEAKER_PHRASE | _DETERMINERS
 
 
 def _heads_actor(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazetteer) -> bool:

@@ -105,6 +105,7 @@ def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
         best = max(named, key=performs.__getitem__, default=None)
         if best is not None and probs[best][0] >= 0.5:
             source = best  # "He said Panama had replied…": the named actor performs
+    source = _reported_subject(keys, spans, source)  # "Yildirim said he told…": Yildirim
     if probs[source][0] < roles.thresholds_["source"]:
         source = None
     source = unvoiced_source(keys, raws, spans, source)  # a quotation alone: its voice performs
@@ -112,6 +113,26 @@ def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
     rest = [k for k in range(len(spans)) if k != source and
             (code is None or mentions[k].code != code)]
     return probs, source, max(rest, key=[p[1] for p in probs].__getitem__, default=None)
+
+
+_THIRD_PERSON = fold_words("il elle ils elles he she they it")
+_THAT = fold_words("que qu' that")
+
+
+def _reported_subject(keys: Sequence[str], spans: Spans, source: int) -> int:
+    """The subject of a reporting verb when the chosen source is the pronoun that takes it up
+    right after the verb ("Yildirim said he told Athens…", "Le ministre a affirmé qu'il…"):
+    the pronoun stands for that subject."""
+    lo, _, m = spans[source]
+    if source == 0 or m.kind != "pronoun" or keys[lo] not in _THIRD_PERSON:
+        return source
+    v = lo - 1 if lo > 0 and keys[lo - 1] in _THAT else lo
+    v -= 1
+    if v < 1 or keys[v] not in _SAID:
+        return source
+    p = v - 1 if keys[v - 1] in _AUX else v
+    prev = spans[source - 1]
+    return source - 1 if prev[1] == p and prev[2].kind != "pronoun" else source
 
 
 _SAID = fold_words("""déclaré affirmé indiqué assuré estimé dit ajouté souligné expliqué précisé annoncé

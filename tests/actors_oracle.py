@@ -11,7 +11,8 @@ import unicodedata
 from itertools import accumulate, repeat
 
 from stance.gazetteer import (_APPOSED, _CONNECTORS, _DETERMINERS, _NOT_NAMES, _OF, _PRONOUNS,
-                              _ROLE_WORDS, _SPEAKERS, _TITLES, Mention, gazetteer)
+                              _ROLE_WORDS, _SPEAKERS, _TITLES, Mention, _speaks, apposed,
+                              gazetteer)
 from stance.tokens import _TABLE, Token, _fold
 from stance.lazy import once
 from stance.roles import Actors, decide, mention_features, role_model
@@ -111,7 +112,8 @@ def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]
                 spans.append((p_lo, j, p_code or code, p_kind))
             elif j - i == 1 and toks[i].key in _SPEAKERS:
                 spans.append((i, j, None, "speaker"))
-            elif lo < i or j - i > 1 or code or not _starts_clause(toks, i):
+            elif lo < i or j - i > 1 or code or not _starts_clause(toks, i) or \
+                    _speaks([t.key for t in toks], j):
                 spans.append((lo, j, code, kind))
             i = j
         elif toks[i].key in _PRONOUNS:
@@ -124,6 +126,7 @@ def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]
             if not _heads_actor(toks, j, gaz):
                 spans.append(_grow(toks, i, j, spans[-1][1] if spans else 0) + (None, "speaker"))
             i = j
+    spans = apposed([t.key for t in toks], [t.raw for t in toks], spans)
     return [(lo, hi, Mention(text[toks[lo].start:toks[hi - 1].end], toks[lo].start,
                              toks[hi - 1].end, code, kind)) for lo, hi, code, kind in spans]
 

@@ -139,3 +139,52 @@ def test_unvoiced_source_keeps_the_source_or_drops_it(text):
     for k in range(len(spans)):
         assert unvoiced_source(keys, raws, spans, k) in (k, None)
     assert unvoiced_source(keys, raws, spans, None) is None
+
+
+# an unknown name set off by a comma beside a coded office is that office: one mention, its code
+APPOSED = [
+    ("Le porte-parole du ministère malien des Affaires étrangères, Amadou Sidibé, a accusé "
+     "Alger d'ingérence.", "Le porte-parole du ministère malien des Affaires étrangères, "
+     "Amadou Sidibé", "MLI"),
+    ("Lin Wei, porte-parole de la diplomatie chinoise, a mis en garde Manille.",
+     "Lin Wei, porte-parole de la diplomatie chinoise", "CHN"),
+    ("Sok Vanna, Cambodia's foreign minister, warned Thailand against any incursion.",
+     "Sok Vanna, Cambodia's foreign minister", "KHM"),
+    ("The Kenyan foreign ministry's spokesman, Peter Otieno, denied the claims of Kampala.",
+     "Kenyan foreign ministry's spokesman, Peter Otieno", "KEN"),
+]
+
+
+@pytest.mark.parametrize("text,span,code", APPOSED, ids=[a[1][:30] for a in APPOSED])
+def test_a_name_in_apposition_to_an_office_is_one_coded_actor(text, span, code):
+    a = stance.actors(text)
+    assert (a.source.text, a.source.code) == (span, code)
+    assert span in [m.text for m in a.mentions]
+
+
+@pytest.mark.parametrize("text,name", [
+    # the name is the subject of the clause that follows the comma, not an apposition
+    ("Selon le ministère russe, Ivan Petrov a quitté le pays.", "Ivan Petrov"),
+    ("According to the Turkish ministry, Ahmet Kaya left the country on Monday.", "Ahmet Kaya"),
+    # two actors side by side: a capital is no office
+    ("Depuis la reprise du Haut-Karabakh, Erevan soupçonne Bakou.", "Haut-Karabakh"),
+])
+def test_a_name_beside_an_office_without_apposition_stays_apart(text, name):
+    mentions = find_mentions(text)
+    assert any(m.text == name and m.code is None for m in mentions)
+
+
+@pytest.mark.parametrize("text,source", [
+    # a lone capitalised word opening the sentence before a reporting verb is a name
+    ("Okafor said he had warned Niamey against closing the border.", "Okafor"),
+    ("Dufresne a déclaré qu'il avait prévenu Bamako des conséquences.", "Dufresne"),
+    # the pronoun after "said" takes up the subject of the reporting verb
+    ("The minister said he had told Athens to stop the overflights.", "minister"),
+])
+def test_the_subject_of_a_reporting_verb_performs_for_the_pronoun_after_it(text, source):
+    assert stance.actors(text).source.text == source
+
+
+def test_a_capital_opening_a_sentence_is_no_name_without_a_reporting_verb():
+    assert [m.text for m in find_mentions("Hier soir, Bamako a fermé sa frontière.")] == ["Bamako"]
+    assert [m.text for m in find_mentions("Yesterday the talks resumed.")] == []
