@@ -287,7 +287,7 @@ def apposed(keys: Sequence[str], raws: Sequence[str],
     while k < len(spans):
         lo, hi, code, kind = spans[k]
         if code is None and kind == "name":
-            if out and _office_then_name(raws, out[-1], lo, hi):
+            if out and _office_then_name(keys, raws, out[-1], lo, hi):
                 p_lo, _, p_code, p_kind = out.pop()
                 out.append((p_lo, hi, p_code, p_kind))
                 k += 1
@@ -302,11 +302,14 @@ def apposed(keys: Sequence[str], raws: Sequence[str],
     return out
 
 
-def _office_then_name(raws: Sequence[str], office: tuple, lo: int, hi: int) -> bool:
+def _office_then_name(keys: Sequence[str], raws: Sequence[str], office: tuple, lo: int, hi: int
+                      ) -> bool:
     """Whether the name (tokens ``lo:hi``) closes an apposition after a coded office: "the
-    ministry's spokesman, NAME," (the name then ends the phrase, not a clause's subject)."""
+    ministry's spokesman, NAME," "Japan's chief cabinet secretary, NAME," (the name then ends
+    the phrase, not a clause's subject)."""
     return office[1] == lo - 1 and raws[lo - 1] == "," and office[2] is not None \
-        and office[3] in _APPOSITION_BEFORE and (hi == len(raws) or raws[hi] in _APPOSITION_ENDS)
+        and (office[3] in _APPOSITION_BEFORE or keys[office[1] - 1] in _OFFICE) \
+        and (hi == len(raws) or raws[hi] in _APPOSITION_ENDS)
 
 
 def _name_then_office(keys: Sequence[str], raws: Sequence[str], hi: int, office: tuple) -> bool:

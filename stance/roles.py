@@ -218,12 +218,17 @@ def actors_many(texts: Iterable[str], labels: Iterable[str | None] | None = None
 
 
 def document_actors(texts: Sequence[str]) -> list[Actors]:
-    """The actors of a document's sentences, in order. A performer named only by a pronoun or
-    a generic speaker ("Il a ajouté…", "the ministry said…") takes the code of the last coded
-    performer of the two sentences before: the coreference news copy relies on. (Addressees
-    are not carried over: a mention's offsets always point into its own sentence.)"""
+    """The actors of a document's sentences, in order, with the coreference news copy relies
+    on: an unknown name takes the code of a coded mention ending with the same name earlier in
+    the document ("Hayashi said…" after "Japan's chief cabinet secretary, Yoshimasa Hayashi"),
+    and a performer named only by a pronoun or a generic speaker ("Il a ajouté…", "the ministry
+    said…") takes the code of the last coded performer of the two sentences before.
+    (Addressees are not carried over: a mention's offsets always point into its own
+    sentence.)"""
     out: list[Actors] = []
+    names: dict[str, str | None] = {}
     for a in actors_many(texts):
+        a = _recoded(a, names)
         src = a.source
         if src is not None and src.code is None and src.kind in STAND_INS:
             prev = next((p for p in reversed(out[-2:]) if p.source and p.source.code), None)
@@ -233,3 +238,26 @@ def document_actors(texts: Sequence[str]) -> list[Actors]:
                             sources=tuple(src if m == a.source else m for m in a.sources))
         out.append(a)
     return out
+
+
+def _recoded(a: Actors, names: dict[str, str | None]) -> Actors:
+    """``a`` with each unknown name that ``names`` (last word -> code, None when two codes
+    claimed it) knows given its code; then ``a``'s coded mentions added to ``names``."""
+    new = {m: replace(m, code=names[w]) for m in a.mentions
+           if m.code is None and m.kind == "name" and names.get(w := _last_word(m.text))}
+    for m in a.mentions:
+        w = _last_word(m.text)
+        if m.code is not None and w[:1].isupper():
+            names[w] = m.code if names.setdefault(w, m.code) == m.code else None
+    if not new:
+        return a
+    swap = lambda m: new.get(m, m) if m is not None else None  # noqa: E731
+    return Actors(swap(a.source), swap(a.target), tuple(map(swap, a.sources)),
+                  tuple(map(swap, a.targets)), tuple(map(swap, a.mentions)))
+
+
+def _last_word(text: str) -> str:
+    """The last word of a mention's text, its punctuation set aside ("Hayashi" of "Yoshimasa
+    Hayashi", "Kremlin" of "le porte-parole du Kremlin")."""
+    words = text.split()
+    return words[-1].strip(".,;:!?»«\"'’()") if words else ""

@@ -149,3 +149,26 @@ def test_dask_dyad_aggregation_equals_the_series(tmp_path):
     assert got.keys() == want.keys()
     for k in want:
         assert got[k][0] == pytest.approx(want[k][0]) and got[k][1:] == want[k][1:]
+
+
+def _performers(text: str) -> list[tuple[str, str | None]]:
+    a = stance.analyze(parse_document(_doc(1, text)))
+    return [(s.actors.source.text, s.actors.source.code) for s in a.sentences[1:]
+            if s.actors and s.actors.source]
+
+
+def test_a_surname_takes_the_code_its_full_mention_had_earlier_in_the_document():
+    assert _performers("Japan's chief cabinet secretary, Kenji Morita, accused Beijing of "
+                       "intrusions. Morita said Tokyo would lodge a protest.") == \
+        [("Japan's chief cabinet secretary, Kenji Morita", "JPN"), ("Morita", "JPN")]
+    assert _performers("Le ministre malien des Affaires étrangères Amadou Keïta a accusé Alger "
+                       "d'ingérence. Keïta a déclaré que Bamako ne céderait pas.") == \
+        [("Le ministre malien des Affaires étrangères Amadou Keïta", "MLI"), ("Keïta", "MLI")]
+
+
+def test_a_surname_two_codes_claimed_stays_unknown():
+    performers = _performers(
+        "Le ministre malien Amadou Keïta a accusé Alger d'ingérence. Le ministre guinéen "
+        "Sekou Keïta a démenti toute implication de Conakry. Keïta a ajouté qu'il attendait des "
+        "preuves de Bamako.")
+    assert performers[-1] == ("Keïta", None)

@@ -1,4 +1,4 @@
-"""Fit the role model behind ``stance.actors`` on the annotated stories, and score it.
+"""Fit the role model behind ``stance.actors`` on the corpus's annotated actors, and score it.
 
     python -m training.actors            # cross-validate by situation, fit, write JSON
     python -m training.actors --score    # score the shipped role model (and realdev when present)
@@ -25,20 +25,23 @@ from stance.roles import (Actors, RoleModel, assign, mention_features, scored, s
                          target_evidence)
 
 ROOT = Path(__file__).resolve().parent.parent
-STORIES = ROOT / "seeds" / "sentences" / "stories"
+SENTENCES = ROOT / "seeds" / "sentences"
 OUT = ROOT / "stance" / "data" / "actor_roles.json"
 
 
 def load_examples() -> list[dict]:
-    """Annotated story sentences with an act and its actors."""
+    """Annotated sentences with an act and its actors: the story waves' and the sentence
+    waves' (``part`` says which; the story waves' are the ones scored apart, being news copy
+    as it is filed)."""
     out = []
-    for path in sorted(STORIES.glob("*.jsonl")):
+    for path in sorted(SENTENCES.glob("**/*.jsonl")):
+        part = "stories" if path.parent.name == "stories" else "sentences"
         for line in path.read_text(encoding="utf-8").splitlines():
             rec = json.loads(line)
             if rec["label"] != "neutral" and rec.get("actors"):
                 a = rec["actors"]
                 out.append({"text": rec["text"], "label": rec["label"], "group": rec["group"],
-                            "lang": rec["lang"], "source": a.get("source"),
+                            "lang": rec["lang"], "part": part, "source": a.get("source"),
                             "target": a.get("target"),
                             "source_codes": a.get("source_codes") or [],
                             "target_codes": a.get("target_codes") or []})
@@ -115,7 +118,7 @@ def hits(examples: list[dict], roles: RoleModel, rule=right) -> dict[str, list[i
         a: Actors = assign(ex["text"], roles, ex["label"])
         s = rule(a.source, ex["text"], ex["source"], ex["source_codes"])
         t = rule(a.target, ex["text"], ex["target"], ex["target_codes"])
-        for key in ("all", ex["lang"]):
+        for key in ("all", ex["lang"]) + ((ex["part"],) if "part" in ex else ()):
             out[key][0] += s
             out[key][1] += t
             out[key][2] += 1
@@ -240,11 +243,12 @@ def main() -> None:
     else:
         examples = load_examples()
         gaps = unreached(examples)
-        print(f"stories: {gaps['mentions'] / len(examples):.2f} mentions a sentence; annotated "
-              f"spans no mention overlaps: {gaps['source']} performers, {gaps['target']} addressees")
+        print(f"annotated sentences: {gaps['mentions'] / len(examples):.2f} mentions a sentence; "
+              f"annotated spans no mention overlaps: {gaps['source']} performers, "
+              f"{gaps['target']} addressees")
         cv, rows = cross_validate(examples, args.folds)
         for name, s in cv.items():
-            print(f"stories ({s['n']} sentences), {args.folds}-fold cross-validation by "
+            print(f"annotated sentences ({s['n']}), {args.folds}-fold cross-validation by "
                   f"situation, {name}:", _fmt(s))
         data = fit(examples) | {"gates": fit_gates(rows)}
         tmp = OUT.with_suffix(".json.tmp")
