@@ -57,9 +57,10 @@ GOLDEN = [
 ]
 
 
-# "claim, speaker said": without its label the gate does not name the subject of the claim
-# as the addressee (it is one about as often as not in the annotated stories)
-NEEDS_LABEL = {g[0] for g in GOLDEN if g[0].startswith(("L'Ukraine prépare", "Turkish drones"))}
+# "claim, speaker said": without its label the gate does not name the subject of the French
+# claim as the addressee (it is one about as often as not in the annotated stories; the English
+# one it names since the gates also learn from the sentence waves)
+NEEDS_LABEL = {g[0] for g in GOLDEN if g[0].startswith("L'Ukraine prépare")}
 
 
 def _check(a, source, target):
@@ -73,8 +74,8 @@ def _check(a, source, target):
 @pytest.mark.parametrize("text,label,source,target", GOLDEN, ids=[g[0][:40] for g in GOLDEN])
 def test_golden_roles(text, label, source, target):
     if text in NEEDS_LABEL:
-        # with its label the gate sits near its threshold for this shape (P about 0.5 for the
-        # French one): the subject is named or none is, never another actor
+        # with its label the gate sits near its threshold for this shape (P about 0.5): the
+        # subject is named or none is, never another actor
         a = stance.actors(text, label)
         assert a.source.code == source and (a.target is None or a.target.code == target)
         a = stance.actors(text)

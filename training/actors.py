@@ -1,14 +1,20 @@
-"""Fit the role model behind ``stance.actors`` on the corpus's annotated actors, and score it.
+"""Fit the role model behind ``stance.actors`` on the corpus's annotated actors, and score it
+(on the stories and the sentence waves by cross-validation, and on realdev).
 
     python -m training.actors            # cross-validate by situation, fit, write JSON
     python -m training.actors --score    # score the shipped role model (and realdev when present)
+    python -m training.actors --agree training/second_pass/wave_actors.jsonl
+                                         # a second annotator's actors against the corpus's
 
 Each mention the gazetteer finds in an annotated sentence is a source when it overlaps the
 annotated performer (or, when the annotator gave codes but no span, carries one of its codes),
 a target likewise. Two L2 logistic regressions (scikit-learn) learn these roles from
 ``stance.roles.mention_features``; the weights go to ``stance/data/actor_roles.json``.
 Whether the best target candidate is named at all is the gates' decision
-(:mod:`stance.addressee`), learned from the role models' out-of-fold scores.
+(:mod:`stance.addressee`), learned from the role models' out-of-fold scores on the stories and
+their scores on the sentence waves: those waves' annotators marked only the actors a sentence
+names, as ``stance.actors`` must, where the stories' often coded an addressee known only from
+the story, which taught the gates to withhold it.
 A prediction is right when its span overlaps the gold span or its code is among the gold codes
 (the rule of issue 12); a sentence with no gold actor for a role is right when none is given.
 """
@@ -30,9 +36,10 @@ OUT = ROOT / "stance" / "data" / "actor_roles.json"
 
 
 def load_examples() -> list[dict]:
-    """Annotated sentences with an act and its actors: the story waves' and the sentence
-    waves' (``part`` says which; the story waves' are the ones scored apart, being news copy
-    as it is filed)."""
+    """Annotated sentences with an act and its actors, ``part`` saying whose: the story
+    waves' (news copy as it is filed, what the role models learn from) or the sentence waves'
+    (sentences written one by one: adding them to the role models' training moved neither the
+    stories' cross-validation nor realdev; the gates learn from them)."""
     out = []
     for path in sorted(SENTENCES.glob("**/*.jsonl")):
         part = "stories" if path.parent.name == "stories" else "sentences"
@@ -118,7 +125,7 @@ def hits(examples: list[dict], roles: RoleModel, rule=right) -> dict[str, list[i
         a: Actors = assign(ex["text"], roles, ex["label"])
         s = rule(a.source, ex["text"], ex["source"], ex["source_codes"])
         t = rule(a.target, ex["text"], ex["target"], ex["target_codes"])
-        for key in ("all", ex["lang"]) + ((ex["part"],) if "part" in ex else ()):
+        for key in ("all", ex["lang"]):
             out[key][0] += s
             out[key][1] += t
             out[key][2] += 1
@@ -202,6 +209,47 @@ def cross_validate(examples: list[dict], folds: int = 5, c: float = 0.5
     return {name: rates(t) for name, t in totals.items()}, rows
 
 
+def waves_cross_validate(waves: list[dict], base: dict, story_rows: list[dict | None],
+                         wave_rows: list[dict | None], folds: int = 5) -> dict[str, float]:
+    """Source and target accuracy (:func:`right_in_sentence`, no label) on the sentence waves
+    of the role models ``base`` (fitted on the stories alone) with gates learned from the
+    stories' rows and the other folds' wave rows (grouped by conflict)."""
+    from sklearn.model_selection import GroupKFold
+
+    total: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for tr, te in GroupKFold(folds).split(waves, groups=[e["group"] for e in waves]):
+        gates = fit_gates(story_rows + [wave_rows[i] for i in tr])
+        roles = RoleModel.from_dict(base | {"gates": gates})
+        for key, h in hits([waves[i] | {"label": None} for i in te], roles,
+                           right_in_sentence).items():
+            total[key] = [a + b for a, b in zip(total[key], h)]
+    return rates(total)
+
+
+def agreement(path: Path) -> dict[str, float]:
+    """How often a second annotator's actors (``path``: records with ``text`` and ``actors``)
+    agree with the corpus's for the same sentences: by issue 12's rule made symmetric (the
+    spans overlap, or the codes share one; both none), and as the very same span."""
+    corpus = {e["text"]: e for e in load_examples()}
+    agree = {"source": 0, "target": 0, "source_span": 0, "target_span": 0, "n": 0}
+    for rec in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+        first, a = corpus.get(rec["text"]), rec["actors"]
+        if first is None:
+            raise SystemExit(f"{path}: a sentence the corpus has no actors for: {rec['text']!r}")
+        agree["n"] += 1
+        for role in ("source", "target"):
+            codes = (set(first[f"{role}_codes"]), set(a.get(f"{role}_codes") or []))
+            if first[role] or a.get(role):
+                same = bool(first[role] and a.get(role) and any(
+                    lo < d and c < hi for lo, hi in _gold_ranges(rec["text"], first[role])
+                    for c, d in _gold_ranges(rec["text"], a[role]))) or bool(codes[0] & codes[1])
+            else:
+                same = codes[0] == codes[1] or bool(codes[0] & codes[1])
+            agree[role] += same
+            agree[f"{role}_span"] += first[role] == a.get(role)
+    return {k: v / agree["n"] for k, v in agree.items() if k != "n"} | {"n": agree["n"]}
+
+
 def realdev() -> list[dict] | None:
     """realdev's actor annotations joined to its sentences, or None when absent."""
     from training.settings import realdev_path
@@ -237,20 +285,38 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--score", action="store_true", help="score the shipped role model only")
     ap.add_argument("--folds", type=int, default=5, help="folds of the cross-validation (5)")
+    ap.add_argument("--agree", type=Path, metavar="FILE",
+                    help="only print a second annotator's agreement with the corpus's actors")
     args = ap.parse_args()
+    if args.agree:
+        a = agreement(args.agree)
+        print(f"{a['n']} sentences: source {a['source']:.3f} (same span {a['source_span']:.3f}), "
+              f"target {a['target']:.3f} (same span {a['target_span']:.3f})")
+        return
+    waves = [e for e in load_examples() if e["part"] == "sentences"]
     if args.score:
         roles = RoleModel.from_json(OUT.read_text(encoding="utf-8"))
+        if waves:
+            print(f"sentence waves ({len(waves)} sentences, no label; the gates learned from "
+                  f"them):", _fmt(score([e | {"label": None} for e in waves], roles,
+                                        right_in_sentence)))
     else:
-        examples = load_examples()
+        examples = [e for e in load_examples() if e["part"] == "stories"]
         gaps = unreached(examples)
-        print(f"annotated sentences: {gaps['mentions'] / len(examples):.2f} mentions a sentence; "
+        print(f"stories: {gaps['mentions'] / len(examples):.2f} mentions a sentence; "
               f"annotated spans no mention overlaps: {gaps['source']} performers, "
               f"{gaps['target']} addressees")
         cv, rows = cross_validate(examples, args.folds)
         for name, s in cv.items():
-            print(f"annotated sentences ({s['n']}), {args.folds}-fold cross-validation by "
+            print(f"stories ({s['n']} sentences), {args.folds}-fold cross-validation by "
                   f"situation, {name}:", _fmt(s))
-        data = fit(examples) | {"gates": fit_gates(rows)}
+        base = fit(examples)
+        wave_rows = gate_rows(waves, [RoleModel.from_dict(base)] * len(waves))
+        if waves:
+            print(f"sentence waves ({len(waves)} sentences, role models never trained on them, "
+                  f"gates by {args.folds}-fold cross-validation by conflict, no label):",
+                  _fmt(waves_cross_validate(waves, base, rows, wave_rows, args.folds)))
+        data = base | {"gates": fit_gates(rows + wave_rows)}
         tmp = OUT.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False, sort_keys=True,
                                   indent=0) + "\n", encoding="utf-8")
