@@ -32,6 +32,7 @@ from .lazy import once
 from .role_features import RoleScorer, Sentence, sigmoid
 from .role_features import mention_features as _features
 from .role_rules import STAND_INS, choose, lone
+from .text import check_texts
 from .tokens import Token, token_columns, token_rows
 
 __all__ = ["Actors", "Mention", "actors", "actors_many", "mention_features", "RoleModel"]
@@ -202,6 +203,8 @@ def actors(text: str, label: str | None = None) -> Actors:
     sentence's act when it is known for sure (an annotated sentence), helps decide whether the
     sentence names an addressee at all; the classifier's guess does not (it is wrong too often
     on real news for the gate to gain from it), so ``analyze`` passes none."""
+    if not isinstance(text, str):
+        raise TypeError(f"actors() expects str, got {type(text).__name__}")
     return assign(text, label=label)
 
 
@@ -209,7 +212,7 @@ def actors_many(texts: Iterable[str], labels: Iterable[str | None] | None = None
     """:func:`actors` for many sentences (the role model is read once), each with its label
     when ``labels`` are given."""
     roles = role_model()
-    texts = list(texts)
+    texts = check_texts(texts, "actors_many")
     labels = [None] * len(texts) if labels is None else list(labels)
     if len(labels) != len(texts):
         raise ValueError(f"actors_many: {len(texts)} texts but {len(labels)} labels; give one "

@@ -261,3 +261,14 @@ def test_tokens_are_the_same_whole_text_or_one_by_one(text):
     if unicodedata.is_normalized("NFC", text):
         assert [(t.start, t.end, t.raw) for t in fast] == \
             [(t.start, t.end, t.raw) for t in _tokens_one_by_one(text)]
+
+
+@pytest.mark.parametrize("call,arg,message", [
+    (stance.actors, 3, "actors() expects str, got int"),
+    (stance.actors, b"Moscou", "actors() expects str, got bytes"),
+    (stance.actors_many, "Moscou accuse Kiev.", "expects an iterable of str, got a single str"),
+    (stance.actors_many, ["Moscou accuse Kiev.", None], "expects str items, got NoneType at position 1"),
+])
+def test_what_is_not_text_is_refused_by_name(call, arg, message):
+    with pytest.raises(TypeError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        call(arg)
