@@ -48,7 +48,8 @@ def load_examples() -> list[dict]:
             if rec["label"] != "neutral" and rec.get("actors"):
                 a = rec["actors"]
                 out.append({"text": rec["text"], "label": rec["label"], "group": rec["group"],
-                            "lang": rec["lang"], "part": part, "source": a.get("source"),
+                            "lang": rec["lang"], "part": part, "file": path.stem,
+                            "source": a.get("source"),
                             "target": a.get("target"),
                             "source_codes": a.get("source_codes") or [],
                             "target_codes": a.get("target_codes") or []})
