@@ -42,6 +42,10 @@ def main() -> None:
     print(table(m, [("heldout", "held-out"), ("heldout_baseline", "keywords")]))
     print()
     print(table(m, [("realdev", "realdev"), ("realdev_baseline", "keywords")]))
+    if "wave9" in m:
+        print(f"\nwave 9 = the second held-out set, {m['wave9']['all']['n']} sentences of 208 stories "
+              f"by writers the corpus had not seen (seeds/heldout/stories).\n")
+        print(table(m, [("wave9", "wave 9"), ("wave9_baseline", "keywords")]))
 
 
 if __name__ == "__main__":
