@@ -271,16 +271,15 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
     return spans
 
 
-_OFFICE_WORDS = frozenset()  # filled below, once the word lists exist
 _CODED_OFFICES = frozenset({"speaker", "institution", "leader", "demonym", "state", "capital"})
 
 
 def apposed(keys: Sequence[str], raws: Sequence[str],
             spans: list[tuple[int, int, str | None, str]]) -> list[tuple[int, int, str | None, str]]:
     """``spans`` with an unknown name set off by a comma beside a coded office joined to it as
-    one mention with the office's code and kind: "Le porte-parole du ministère pakistanais,
-    Shafqat Ali Khan, a accusé…", "Geng Shuang, porte-parole de la diplomatie chinoise", "Hor
-    Namhong, Cambodia's foreign minister": the name and the office are one actor (news copy's
+    one mention with the office's code and kind: "Le porte-parole du ministère malien, Amadou
+    Sidibé, a accusé…", "Aminata Diallo, porte-parole de la diplomatie sénégalaise", "Tomasz
+    Nowak, Poland's deputy foreign minister": the name and the office are one actor (news copy's
     apposition; without the comma the finder joins them already)."""
     out: list[tuple[int, int, str | None, str]] = []
     k = 0
@@ -305,7 +304,7 @@ def apposed(keys: Sequence[str], raws: Sequence[str],
 def _office_then_name(keys: Sequence[str], raws: Sequence[str], office: tuple, lo: int, hi: int
                       ) -> bool:
     """Whether the name (tokens ``lo:hi``) closes an apposition after a coded office: "the
-    ministry's spokesman, NAME," "Japan's chief cabinet secretary, NAME," (the name then ends
+    ministry's spokesman, NAME," "Kenya's chief government spokesman, NAME," (the name then ends
     the phrase, not a clause's subject)."""
     return office[1] == lo - 1 and raws[lo - 1] == "," and office[2] is not None \
         and (office[3] in _APPOSITION_BEFORE or keys[office[1] - 1] in _OFFICE) \
@@ -314,7 +313,7 @@ def _office_then_name(keys: Sequence[str], raws: Sequence[str], office: tuple, l
 
 def _name_then_office(keys: Sequence[str], raws: Sequence[str], hi: int, office: tuple) -> bool:
     """Whether a coded office follows the name ending at token ``hi`` as its apposition:
-    ", porte-parole de la diplomatie chinoise", ", Cambodia's foreign minister" (an office word
+    ", porte-parole de la diplomatie sénégalaise", ", Poland's deputy foreign minister" (an office word
     between, or ending the office: "NAME, Erevan …" is no apposition)."""
     between = keys[hi + 1:office[0]]
     return hi < len(raws) and raws[hi] == "," and office[2] is not None \
@@ -328,16 +327,18 @@ _APPOSITION_ENDS = frozenset({",", ".", ";", ")", "—"})  # the name closes the
 
 def _speaks(keys: Sequence[str], j: int) -> bool:
     """Whether a reporting verb starts at token ``j`` ("said", "a déclaré"): a capitalised
-    word opening a clause before one is a name ("Yildirim said…"), not just a capital."""
-    if j < len(keys) and keys[j] in _AUX_WORDS:
+    word opening a clause before one is a name ("Okafor said…"), not just a capital."""
+    if j < len(keys) and keys[j] in AUX:
         j += 1
-    return j < len(keys) and keys[j] in _SPEECH
+    return j < len(keys) and keys[j] in SPEECH
 
 
-_AUX_WORDS = fold_words("a avait has had")
-_SPEECH = fold_words("""said says told added stated warned insisted declared wrote noted claimed
+AUX = fold_words("a ont avait avaient has have had")
+"""Auxiliaries before a past participle ("a déclaré", "has warned")."""
+SPEECH = fold_words("""said says told added stated warned insisted declared wrote noted claimed
     replied urged déclaré affirmé indiqué dit ajouté estimé souligné averti prévenu assuré
     déclare affirme indique ajoute estime souligne avertit prévient assure""")
+"""Reporting verbs: what news copy says a speaker did (the rules' ``_SAID`` adds a few more)."""
 
 
 def _name_end(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazetteer) -> int:

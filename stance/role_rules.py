@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .addressee import gate_features
-from .gazetteer import Mention
+from .gazetteer import AUX, SPEECH, Mention
 from .role_features import quoted_tokens
 from .shapes import quotes, unvoiced_source
 from .tokens import fold_words
@@ -105,7 +105,7 @@ def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
         best = max(named, key=performs.__getitem__, default=None)
         if best is not None and probs[best][0] >= 0.5:
             source = best  # "He said Panama had replied…": the named actor performs
-    source = _reported_subject(keys, spans, source)  # "Yildirim said he told…": Yildirim
+    source = _reported_subject(keys, spans, source)  # "Okafor said he had warned…": Okafor
     if probs[source][0] < roles.thresholds_["source"]:
         source = None
     source = unvoiced_source(keys, raws, spans, source)  # a quotation alone: its voice performs
@@ -121,7 +121,7 @@ _THAT = fold_words("que qu' that")
 
 def _reported_subject(keys: Sequence[str], spans: Spans, source: int) -> int:
     """The subject of a reporting verb when the chosen source is the pronoun that takes it up
-    right after the verb ("Yildirim said he told Athens…", "Le ministre a affirmé qu'il…"):
+    right after the verb ("Okafor said he had warned Niamey…", "Le ministre a affirmé qu'il…"):
     the pronoun stands for that subject."""
     lo, _, m = spans[source]
     if source == 0 or m.kind != "pronoun" or keys[lo] not in _THIRD_PERSON:
@@ -130,12 +130,12 @@ def _reported_subject(keys: Sequence[str], spans: Spans, source: int) -> int:
     v -= 1
     if v < 1 or keys[v] not in _SAID:
         return source
-    p = v - 1 if keys[v - 1] in _AUX else v
+    p = v - 1 if keys[v - 1] in AUX else v
     prev = spans[source - 1]
     return source - 1 if prev[1] == p and prev[2].kind != "pronoun" else source
 
 
-_SAID = fold_words("""déclaré affirmé indiqué assuré estimé dit ajouté souligné expliqué précisé annoncé
+_SAID = SPEECH | fold_words("""déclaré affirmé indiqué assuré estimé dit ajouté souligné expliqué précisé annoncé
     averti prévenu rappelé martelé insisté répondu réagi écrit confié lancé jugé poursuivi conclu
     démenti nié accusé dénoncé déplore dénonce affirme indique estime assure ajoute précise
     souligne explique selon said says told added stated warned insisted according wrote noted
@@ -154,7 +154,6 @@ _ACT_VERBS = fold_words("""accuse accusent accusé accusait accusant accused acc
     blames blaming reproche reproché reprochent exhorte exhorté urged urges urging appelle
     appelé called calls somme sommé dénonce dénoncé denounced urge warn threaten condemn blame
     denounce accuser menacer avertir prévenir condamner exhorter reprocher dénoncer sommer""")
-_AUX = fold_words("a ont avait avaient has have had")
 _CLAUSE_END = frozenset({",", "»", '"', "”", ":", "—"})
 _OF_BY = fold_words("de d' des du par by from of")
 _CLAIMS = fold_words("""accusations accusation allégations allegations claims claim charges affirmations
@@ -238,7 +237,7 @@ def _after_quote(keys: Sequence[str], raws: Sequence[str], lo: int) -> bool:
     v = lo - 1
     if v < 2 or keys[v] not in _SAID:
         return False
-    p = v - 1 if keys[v - 1] in _AUX else v
+    p = v - 1 if keys[v - 1] in AUX else v
     return raws[p - 1] in _CLOSING or (raws[p - 1] == "," and p > 1 and raws[p - 2] in _CLOSING)
 
 
@@ -249,7 +248,7 @@ def _speaker_last(keys: Sequence[str], raws: Sequence[str], lo: int, hi: int) ->
         return False
     for v in range(max(1, lo - 3), lo):
         if keys[v] in _SAID:
-            p = v - 1 if keys[v - 1] in _AUX else v
+            p = v - 1 if keys[v - 1] in AUX else v
             return p > 0 and raws[p - 1] in _CLAUSE_END
     return False
 

@@ -223,7 +223,7 @@ def actors_many(texts: Iterable[str], labels: Iterable[str | None] | None = None
 def document_actors(texts: Sequence[str]) -> list[Actors]:
     """The actors of a document's sentences, in order, with the coreference news copy relies
     on: an unknown name takes the code of a coded mention ending with the same name earlier in
-    the document ("Hayashi said…" after "Japan's chief cabinet secretary, Yoshimasa Hayashi"),
+    the document ("Morita said…" after "Japan's chief cabinet secretary, Kenji Morita"),
     and a performer named only by a pronoun or a generic speaker ("Il a ajouté…", "the ministry
     said…") takes the code of the last coded performer of the two sentences before.
     (Addressees are not carried over: a mention's offsets always point into its own
@@ -260,7 +260,7 @@ def _recoded(a: Actors, names: dict[str, str | None]) -> Actors:
 
 
 def _last_word(text: str) -> str:
-    """The last word of a mention's text, its punctuation set aside ("Hayashi" of "Yoshimasa
-    Hayashi", "Kremlin" of "le porte-parole du Kremlin")."""
+    """The last word of a mention's text, its punctuation set aside ("Morita" of "Kenji
+    Morita", "Kremlin" of "le porte-parole du Kremlin")."""
     words = text.split()
     return words[-1].strip(".,;:!?»«\"'’()") if words else ""

@@ -157,10 +157,10 @@ APPOSED = [
     ("Le porte-parole du ministère malien des Affaires étrangères, Amadou Sidibé, a accusé "
      "Alger d'ingérence.", "Le porte-parole du ministère malien des Affaires étrangères, "
      "Amadou Sidibé", "MLI"),
-    ("Lin Wei, porte-parole de la diplomatie chinoise, a mis en garde Manille.",
-     "Lin Wei, porte-parole de la diplomatie chinoise", "CHN"),
-    ("Sok Vanna, Cambodia's foreign minister, warned Thailand against any incursion.",
-     "Sok Vanna, Cambodia's foreign minister", "KHM"),
+    ("Aminata Diallo, porte-parole de la diplomatie sénégalaise, a mis en garde Banjul.",
+     "Aminata Diallo, porte-parole de la diplomatie sénégalaise", "SEN"),
+    ("Tomasz Nowak, Poland's deputy foreign minister, warned Minsk against any incursion.",
+     "Tomasz Nowak, Poland's deputy foreign minister", "POL"),
     ("The Kenyan foreign ministry's spokesman, Peter Otieno, denied the claims of Kampala.",
      "Kenyan foreign ministry's spokesman, Peter Otieno", "KEN"),
 ]
@@ -178,7 +178,7 @@ def test_a_name_in_apposition_to_an_office_is_one_coded_actor(text, span, code):
     ("Selon le ministère russe, Ivan Petrov a quitté le pays.", "Ivan Petrov"),
     ("According to the Turkish ministry, Ahmet Kaya left the country on Monday.", "Ahmet Kaya"),
     # two actors side by side: a capital is no office
-    ("Depuis la reprise du Haut-Karabakh, Erevan soupçonne Bakou.", "Haut-Karabakh"),
+    ("Aux abords de Kaboura, Bamako a renforcé ses contrôles.", "Kaboura"),
 ])
 def test_a_name_beside_an_office_without_apposition_stays_apart(text, name):
     mentions = find_mentions(text)
