@@ -246,10 +246,10 @@ def document_actors(texts: Sequence[str]) -> list[Actors]:
 def _recoded(a: Actors, names: dict[str, str | None]) -> Actors:
     """``a`` with each unknown name that ``names`` (last word -> code, None when two codes
     claimed it) knows given its code; then ``a``'s coded mentions added to ``names``."""
-    new = {m: replace(m, code=names[w]) for m in a.mentions
-           if m.code is None and m.kind == "name" and names.get(w := _last_word(m.text))}
-    for m in a.mentions:
-        w = _last_word(m.text)
+    words = [_last_word(m.text) for m in a.mentions]
+    new = {m: replace(m, code=names[w]) for m, w in zip(a.mentions, words)
+           if m.code is None and m.kind == "name" and names.get(w)}
+    for m, w in zip(a.mentions, words):
         if m.code is not None and w[:1].isupper():
             names[w] = m.code if names.setdefault(w, m.code) == m.code else None
     if not new:

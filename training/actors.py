@@ -29,10 +29,9 @@ from pathlib import Path
 
 from stance.roles import (Actors, RoleModel, assign, mention_features, scored, spans_of,
                          target_evidence)
+from training.settings import HELDOUT_WAVE, ROOT  # wave 9: held out by the classifier, not here
 
-ROOT = Path(__file__).resolve().parent.parent
 SENTENCES = ROOT / "seeds" / "sentences"
-HELDOUT = ROOT / "seeds" / "heldout" / "stories"  # wave 9: held out by the classifier, not here
 OUT = ROOT / "stance" / "data" / "actor_roles.json"
 
 
@@ -42,15 +41,14 @@ def load_examples() -> list[dict]:
     (sentences written one by one: adding them to the role models' training moved neither the
     stories' cross-validation nor realdev; the gates learn from them)."""
     out = []
-    for path in sorted(SENTENCES.glob("**/*.jsonl")) + sorted(HELDOUT.glob("*.jsonl")):
+    for path in sorted(SENTENCES.glob("**/*.jsonl")) + sorted(HELDOUT_WAVE.glob("*.jsonl")):
         part = "stories" if path.parent.name == "stories" else "sentences"
         for line in path.read_text(encoding="utf-8").splitlines():
             rec = json.loads(line)
             if rec["label"] != "neutral" and rec.get("actors"):
                 a = rec["actors"]
                 out.append({"text": rec["text"], "label": rec["label"], "group": rec["group"],
-                            "lang": rec["lang"], "part": part, "file": path.stem,
-                            "source": a.get("source"),
+                            "lang": rec["lang"], "part": part, "source": a.get("source"),
                             "target": a.get("target"),
                             "source_codes": a.get("source_codes") or [],
                             "target_codes": a.get("target_codes") or []})
@@ -295,7 +293,8 @@ def main() -> None:
         print(f"{a['n']} sentences: source {a['source']:.3f} (same span {a['source_span']:.3f}), "
               f"target {a['target']:.3f} (same span {a['target_span']:.3f})")
         return
-    waves = [e for e in load_examples() if e["part"] == "sentences"]
+    annotated = load_examples()
+    waves = [e for e in annotated if e["part"] == "sentences"]
     if args.score:
         roles = RoleModel.from_json(OUT.read_text(encoding="utf-8"))
         if waves:
@@ -303,7 +302,7 @@ def main() -> None:
                   f"them):", _fmt(score([e | {"label": None} for e in waves], roles,
                                         right_in_sentence)))
     else:
-        examples = [e for e in load_examples() if e["part"] == "stories"]
+        examples = [e for e in annotated if e["part"] == "stories"]
         gaps = unreached(examples)
         print(f"stories: {gaps['mentions'] / len(examples):.2f} mentions a sentence; "
               f"annotated spans no mention overlaps: {gaps['source']} performers, "

@@ -14,6 +14,10 @@ from stance.errors import StanceError
 ROOT = Path(__file__).resolve().parent.parent
 REALDEV_ENV = "STANCE_REALDEV"
 DEFAULT_REALDEV = ROOT.parent / "shared" / "realdev" / "sentences.jsonl"
+HELDOUT_WAVE = ROOT / "seeds" / "heldout" / "stories"
+"""Wave 9 of the stories: the classifier's second held-out set (208 stories by eight writers the
+corpus had not seen; training on it moved neither realdev nor the held-out conflicts), and
+training data of the actor models (``training/actors.py``)."""
 
 
 def realdev_path(required: bool = True) -> Path | None:

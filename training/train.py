@@ -17,7 +17,7 @@ from pathlib import Path
 
 from stance.corpus import load_annotations
 from stance.recipe import realdev_records, train
-from training.settings import ROOT, realdev_path
+from training.settings import HELDOUT_WAVE, ROOT, realdev_path
 
 HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, then stories
     "serbia-kosovo", "israel-hezbollah", "india-pakistan", "drc-rwanda",
@@ -37,10 +37,6 @@ HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, th
 
 
 SECOND_PASS = ROOT / "training" / "second_pass" / "context_free.jsonl"
-HELDOUT_WAVE = ROOT / "seeds" / "heldout" / "stories"
-"""Wave 9 of the stories: the classifier's second held-out set (208 stories by eight writers the
-corpus had not seen; training on it moved neither realdev nor the held-out conflicts), and
-training data of the actor models (``training/actors.py``)."""
 
 
 def disagreements(data: str | Path, second: str | Path = SECOND_PASS) -> set[tuple[str, int]]:
