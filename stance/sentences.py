@@ -3,10 +3,11 @@
 A rule-based splitter written for news: it does not split after titles ("M. Lavrov", "Mme",
 "gén.", "Dr.", "Lt. Gen."), initials ("George W. Bush", "J.-Y. Le Drian"), numbers ("13.000",
 "art. 5", "7 déc.") or inside URLs, and it splits after a closing « » or quote when a new
-sentence follows. Abbreviations come from the rules table of the text's language
+sentence follows, unless what follows names the quotation's speaker ("…?" Alvarez said.).
+Abbreviations come from the rules table of the text's language
 (:mod:`stance.abbreviations`), so that "He told me. The minister then left." splits where the
-French title "Me" would not. Ambiguous endings ("U.S.", "etc.", "Inc.") split only before a word that
-typically starts a sentence. A line break ends a sentence unless the next line continues in
+French title "Me" would not. Ambiguous endings ("U.S.", "then-U.S.", "etc.", "Inc.") split only before a word
+that typically starts a sentence. A line break ends a sentence unless the next line continues in
 lower case; a blank line always does. Every sentence is a slice ``text[start:end]``.
 """
 from __future__ import annotations
@@ -47,7 +48,7 @@ _CONTINUES = {
     "deputy", "assistant", "undersecretary", "permanent", "representatives", "interests",
     "officials", "diplomats", "lawmakers", "sanctions", "allies", "bases", "base", "energy",
     "export", "intelligence", "cyber", "northern", "southern", "european", "indo-pacific",
-    "immigration", "east", "west", "coast",
+    "immigration", "east", "west", "coast", "gulf",
 }
 _STARTERS = {
     # English
@@ -72,6 +73,15 @@ _INITIALS = re.compile(r"^(?:[A-ZÀ-Ý]\.?-)*[A-ZÀ-Ý]$")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _LINE = re.compile(r"[^\n]+")
 _ELISION = re.compile(r"['’]")
+_PREFIXED = re.compile(r"^[a-zà-ÿ]+-(?=[A-Z])")  # "then-U.S.", "ex-U.S.": the prefix set aside
+_CLOSING_QUOTE = re.compile(r"[”\"»’]$")
+# A quotation's speaker named after it: "…?" Alvarez said. / "…!" Foreign Minister Ana Lima
+# asked on Tuesday. (a capitalised pronoun after the quote starts a new sentence instead)
+_ATTRIBUTION = re.compile(
+    r"(?!(?:He|She|They|It|We|I|You|Il|Elle|Ils|Elles|On|Nous)\b)"
+    r"(?:[A-ZÀ-Ý][\w.'’-]*\s+){1,5}"
+    r"(?:said|asked|says|asks|added|replied|insisted|wondered|wrote|exclaimed|shouted)"
+    r"(?:\s*[.,;:]|\s+(?:on|in|at|during|later|earlier|afterwards|then)\b[^.!?\"“”«»]{0,60}[.,;])")
 
 
 def _ends_sentence(block: str, punct_start: int, punct: str, after: int, rules: Rules) -> bool:
@@ -84,10 +94,11 @@ def _ends_sentence(block: str, punct_start: int, punct: str, after: int, rules: 
     first = word[0]
     if first.islower():
         return False
-    if "." not in punct[:1]:  # ! ? …: a capitalised word after it starts a sentence
-        return True
+    if "." not in punct[:1]:  # ! ? …: a capitalised word after it starts a sentence,
+        return not (_CLOSING_QUOTE.search(punct)  # unless it names the quotation's speaker
+                    and _ATTRIBUTION.match(block, nxt.start(1)))
     m = _WORD_BEFORE.search(block, max(0, punct_start - _LONGEST_WORD), punct_start)
-    before = _ELISION.split(m.group(1).lstrip("(«\"“["))[-1] if m else ""
+    before = _PREFIXED.sub("", _ELISION.split(m.group(1).lstrip("(«\"“["))[-1]) if m else ""
     low = before.lower()
     if not before:
         return True
