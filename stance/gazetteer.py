@@ -138,6 +138,9 @@ _SPEAKERS = fold_words("""
     services renseignement intelligence agence agency tribunal court juge judge procureur
     prosecutor prosecutors organisation organization texte text communiqué sides parties pays
     countries nations camps belligérants belligerents capitales capitals voisins neighbours
+    secretary secretaries secrétaire secrétaires kingdom royaume commissioner commissaire
+    haut-commissaire pope pape king roi emir émir monarch monarque chancellor chancelier
+    chancelière presidents présidents spokesmen mediator mediators médiateur médiateurs
 """)
 _DETERMINERS = fold_words("""
     le la les l' the its their his her son sa ses leur leurs ce cette ces this these au aux
@@ -261,7 +264,7 @@ def _scan(keys: tuple[str, ...], raws: Sequence[str]) -> list[tuple[int, int, st
         elif key in _PRONOUNS:
             spans.append((i, i + 1, None, "pronoun"))
             i += 1
-        elif key in _SPEAKERS and (i == 0 or keys[i - 1] in _DETERMINERS):
+        elif key in _SPEAKERS and _determined(keys, i):
             j = i + 1
             while j < n and keys[j] in _SPEAKERS:
                 j += 1
@@ -363,6 +366,8 @@ _ROLE_WORDS = fold_words("""
 # the word lists the helpers below test, united once
 _NOT_PROPER = _NOT_NAMES | _ROLE_WORDS
 _QUALIFIERS = _OF | _DETERMINERS | _SPEAKERS | _ROLE_WORDS
+_MODIFIERS = _ROLE_WORDS | fold_words("""press presse homeland haut haute high royal royale
+    national nationale senior interim intérimaire acting""")
 _OFFICE = _ROLE_WORDS | _SPEAKERS
 _OFFICE_TAIL = _OF | _ROLE_WORDS | _SPEAKERS | {"'", "s", "la", "l'"}
 _SPEAKER_PHRASE = _SPEAKERS | _OF | _ROLE_WORDS
@@ -378,6 +383,15 @@ def _heads_actor(keys: tuple[str, ...], raws: Sequence[str], j: int, gaz: Gazett
         if keys[k] not in _QUALIFIERS:
             return False
     return False
+
+
+def _determined(keys: tuple[str, ...], i: int) -> bool:
+    """Whether the speaker noun at token ``i`` opens the sentence or follows a determiner,
+    over up to two words of its office ("the press secretary", "le haut commissaire")."""
+    j = i
+    while j > 0 and i - j < 2 and keys[j - 1] in _MODIFIERS:
+        j -= 1
+    return j == 0 or keys[j - 1] in _DETERMINERS
 
 
 def _grow_right(keys: tuple[str, ...], hi: int) -> int:

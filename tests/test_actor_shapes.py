@@ -74,6 +74,25 @@ def test_a_known_speaker_noun_still_joins_the_actor_it_qualifies(text, code):
     assert find_mentions(text)[0].code == code
 
 
+@pytest.mark.parametrize("text,head", [
+    ("Citing the seizures, the homeland security secretary said all options were open.",
+     "secretary"),
+    ("President Ana Lima never threatened the court, her press secretary said.", "secretary"),
+    ("Le haut-commissaire pour la paix a rejeté l'offre des dissidents.", "commissaire"),
+    ("Le royaume a averti qu'il ne resterait pas inactif.", "royaume"),
+])
+def test_a_speaker_is_found_behind_the_words_of_its_office(text, head):
+    assert [m for m in find_mentions(text) if m.kind == "speaker" and m.text.endswith(head)]
+
+
+@pytest.mark.parametrize("text", [
+    "The shelling wounded soldiers near the border on Monday.",
+    "Les tirs ont blessé soldats et civils près de la frontière.",
+])
+def test_a_speaker_noun_after_an_ordinary_word_is_no_mention(text):
+    assert not [m for m in find_mentions(text) if m.kind == "speaker"]
+
+
 # text, (source text, code), (target text, code); None: no such actor
 GOLDEN = [
     ("Le ministère accuse la compagnie d'avoir violé l'embargo.",
