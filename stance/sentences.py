@@ -50,6 +50,14 @@ _CONTINUES = {
     "export", "intelligence", "cyber", "northern", "southern", "european", "indo-pacific",
     "immigration", "east", "west", "coast", "gulf",
 }
+# what continues a time after "a.m." / "p.m." ("6 a.m. GMT"): anything else starts a sentence
+_TIME_CONTINUES = {
+    "gmt", "utc", "et", "est", "edt", "pst", "pdt", "cet", "cest", "bst", "local", "time",
+    "eastern", "pacific", "central", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "heure", "heures",
+}
+_DESIGNATION = re.compile(r"[A-Z]{1,3}-?\d")  # "U.S. F-22", "U.S. MQ-9": a model, not a sentence
 _STARTERS = {
     # English
     "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "these",
@@ -65,6 +73,7 @@ _STARTERS = {
     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "vingt", "trente",
     "quarante", "cinquante", "cent", "mille",
 }
+_CLOCK = {"a.m", "p.m"}
 _TERMINAL = re.compile(r"(?:[.!?…]+)(?:[ \u00a0\u202f]?»|[”\"’)\]])*")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 _LONGEST_WORD = 80  # the word before a full stop is searched this far back, not from the block start
@@ -107,7 +116,11 @@ def _ends_sentence(block: str, punct_start: int, punct: str, after: int, rules: 
                 and low not in rules.never and not _ACRONYM.match(before))
     if low in rules.before_name:
         return word.lower() in _STARTERS
+    if low in _CLOCK:
+        return word.lower() not in _TIME_CONTINUES
     if low in rules.ambiguous or _ACRONYM.match(before):
+        if _DESIGNATION.match(block, nxt.start(1)):
+            return False
         return word.lower() in _STARTERS or word.lower() not in _CONTINUES
     if low in rules.never or _INITIALS.match(before):
         return False
