@@ -29,12 +29,12 @@ def test_corpus_meets_its_targets(corpus):
 
 
 def test_every_annotated_document_is_annotated_whole_and_in_order(corpus):
-    """Stories and their sentences stay one: each document with annotations splits into
-    exactly its annotated sentences, headline first."""
+    """Stories and their sentences stay one: each document with annotations (the held-out
+    waves' too) splits into exactly its annotated sentences, headline first."""
     from stance import read_document
     docs = {p.stem: p for p in SEED_DOC.parent.rglob("*.txt")}
     by_doc: dict = {}
-    for r in corpus:
+    for r in list(corpus) + load_annotations(SEEDS.parent / "heldout"):
         if r.doc is not None:
             by_doc.setdefault(r.doc, []).append(r)
     assert len(by_doc) >= 200

@@ -58,3 +58,18 @@ def test_a_sentence_without_corpus_actors_is_refused_by_name(tmp_path):
     path = _second(tmp_path, [{"text": "Une phrase que le corpus n'a pas.", "actors": {}}])
     with pytest.raises(SystemExit, match="no actors for"):
         agreement(path)
+
+
+def test_wave_10_is_scored_but_never_trained_on(examples):
+    """Wave 10 measures every model: none of its sentences is among the role models' examples
+    or the classifier's corpus, and its acts all carry actors to be scored against."""
+    from stance.corpus import load_annotations
+    from training.actors import unseen
+    from training.settings import ROOT
+
+    held = unseen()
+    texts = {e["text"] for e in held}
+    assert len(held) >= 1000 and {e["part"] for e in held} == {"stories"}
+    assert {e["lang"] for e in held} == {"fr", "en"}
+    assert texts.isdisjoint(e["text"] for e in examples)
+    assert texts.isdisjoint(r.text for r in load_annotations(ROOT / "seeds" / "sentences"))

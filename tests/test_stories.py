@@ -89,7 +89,7 @@ def test_agree_reads_a_folder_of_annotation_files(tmp_path, capsys):
 
 def test_second_pass_covers_every_story_sentence_once():
     """training/second_pass: the context-free annotation has one label per story sentence (the
-    held-out wave 9 included), and the adjudications are exactly the sentences the two passes
+    held-out waves 9 and 10 included), and the adjudications are exactly the sentences the two passes
     disagree on."""
     from pathlib import Path
 
@@ -98,7 +98,7 @@ def test_second_pass_covers_every_story_sentence_once():
 
     root = Path(__file__).resolve().parent.parent
     story = {(r.doc, r.index): r for r in load_annotations(
-        [root / "seeds" / "sentences" / "stories", root / "seeds" / "heldout" / "stories"])}
+        [root / "seeds" / "sentences" / "stories", root / "seeds" / "heldout"])}
     read = [[json.loads(line) for line in open(root / "training" / "second_pass" / name, encoding="utf-8")]
             for name in ("context_free.jsonl", "adjudicated.jsonl")]
     blind = {(j["doc"], j["index"]): j for j in read[0]}

@@ -1,8 +1,10 @@
 """Fit the role model behind ``stance.actors`` on the corpus's annotated actors, and score it
-(on the stories and the sentence waves by cross-validation, and on realdev).
+(on the stories and the sentence waves by cross-validation, on wave 10 of the stories, which
+no model learns from, and on realdev).
 
     python -m training.actors            # cross-validate by situation, fit, write JSON
     python -m training.actors --score    # score the shipped role model (and realdev when present)
+                                         # on the sentence waves and wave 10
     python -m training.actors --agree training/second_pass/wave_actors.jsonl
                                          # a second annotator's actors against the corpus's
 
@@ -29,20 +31,25 @@ from pathlib import Path
 
 from stance.roles import (Actors, RoleModel, assign, mention_features, scored, spans_of,
                          target_evidence)
-from training.settings import HELDOUT_WAVE, ROOT  # wave 9: held out by the classifier, not here
+from training.settings import HELDOUT_WAVE, ROOT, UNSEEN_WAVE  # wave 9: held out by the
+# classifier, not here; wave 10: held out by both, scored here
 
 SENTENCES = ROOT / "seeds" / "sentences"
 OUT = ROOT / "stance" / "data" / "actor_roles.json"
 
 
-def load_examples() -> list[dict]:
+def load_examples(paths: list[Path] | None = None) -> list[dict]:
     """Annotated sentences with an act and its actors, ``part`` saying whose: the story
     waves' (news copy as it is filed, what the role models learn from) or the sentence waves'
     (sentences written one by one: adding them to the role models' training moved neither the
-    stories' cross-validation nor realdev; the gates learn from them)."""
+    stories' cross-validation nor realdev; the gates learn from them). ``paths``: the
+    annotation files to read (by default the corpus's and wave 9's; :func:`unseen` reads
+    wave 10's)."""
     out = []
-    for path in sorted(SENTENCES.glob("**/*.jsonl")) + sorted(HELDOUT_WAVE.glob("*.jsonl")):
-        part = "stories" if path.parent.name == "stories" else "sentences"
+    if paths is None:
+        paths = sorted(SENTENCES.glob("**/*.jsonl")) + sorted(HELDOUT_WAVE.glob("*.jsonl"))
+    for path in paths:
+        part = "stories" if path.parent.name in ("stories", UNSEEN_WAVE.name) else "sentences"
         for line in path.read_text(encoding="utf-8").splitlines():
             rec = json.loads(line)
             if rec["label"] != "neutral" and rec.get("actors"):
@@ -53,6 +60,14 @@ def load_examples() -> list[dict]:
                             "source_codes": a.get("source_codes") or [],
                             "target_codes": a.get("target_codes") or []})
     return out
+
+
+def unseen() -> list[dict]:
+    """Wave 10's sentences with an act and their actors (as :func:`load_examples` gives
+    them): stories by eight writers whose copy no model learned from, marked with only the
+    actors each sentence names (adding them to the role models' training moved neither the
+    sentence waves nor realdev, so they measure instead)."""
+    return load_examples(sorted(UNSEEN_WAVE.glob("*.jsonl")))
 
 
 def _gold_ranges(text: str, span: str | None) -> list[tuple[int, int]]:
@@ -324,6 +339,10 @@ def main() -> None:
         os.replace(tmp, OUT)
         roles = RoleModel.from_dict(data)
         print(f"wrote {OUT}: {len(data['weights'])} features")
+    wave10 = unseen()
+    if wave10:
+        print(f"wave 10 ({len(wave10)} sentences, never trained on, no label):",
+              _fmt(score([e | {"label": None} for e in wave10], roles, right_in_sentence)))
     rd = realdev()
     if rd is not None:
         print(f"realdev ({len(rd)} sentences, no label):",

@@ -6,9 +6,9 @@ import json
 import sys
 from pathlib import Path
 
+from stance.corpus import load_annotations
 from stance.labels import LABELS
-
-ROOT = Path(__file__).resolve().parent.parent
+from training.settings import HELDOUT_WAVE, ROOT, UNSEEN_WAVE
 
 
 def table(metrics: dict, sets: list[tuple[str, str]]) -> str:
@@ -42,10 +42,13 @@ def main() -> None:
     print(table(m, [("heldout", "held-out"), ("heldout_baseline", "keywords")]))
     print()
     print(table(m, [("realdev", "realdev"), ("realdev_baseline", "keywords")]))
-    if "wave9" in m:
-        print(f"\nwave 9 = the second held-out set, {m['wave9']['all']['n']} sentences of 208 stories "
-              f"by writers the corpus had not seen (seeds/heldout/stories).\n")
-        print(table(m, [("wave9", "wave 9"), ("wave9_baseline", "keywords")]))
+    for key, folder, what in (("wave9", HELDOUT_WAVE, "the actor models learn from it"),
+                              ("wave10", UNSEEN_WAVE, "no model learns from it")):
+        if key in m:
+            stories = len({r.doc for r in load_annotations(folder)})
+            print(f"\n{key[:4]} {key[4:]} = {m[key]['all']['n']} sentences of {stories} stories by "
+                  f"writers the corpus had not seen ({folder.relative_to(ROOT)}; {what}).\n")
+            print(table(m, [(key, f"wave {key[4:]}"), (f"{key}_baseline", "keywords")]))
 
 
 if __name__ == "__main__":

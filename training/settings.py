@@ -18,6 +18,10 @@ HELDOUT_WAVE = ROOT / "seeds" / "heldout" / "stories"
 """Wave 9 of the stories: the classifier's second held-out set (208 stories by eight writers the
 corpus had not seen; training on it moved neither realdev nor the held-out conflicts), and
 training data of the actor models (``training/actors.py``)."""
+UNSEEN_WAVE = ROOT / "seeds" / "heldout" / "wave10"
+"""Wave 10 of the stories: held out from every model, the classifier and the actor models alike
+(208 stories by eight more writers the corpus had not seen; training on it moved neither realdev
+nor the sentence waves' actors), and scored by both."""
 
 
 def realdev_path(required: bool = True) -> Path | None:

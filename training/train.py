@@ -7,7 +7,8 @@ second annotation (``training/second_pass``) disagrees with are not trained on: 
 depends on the story around them, which the model never sees (``--all-sentences`` keeps them). The real news sentences of the dev set
 (:func:`training.settings.realdev_path`) are scored too, for measurement only; the run stops
 at once, naming the setting, when they are missing (``--no-realdev`` trains without them); so is
-wave 9 of the stories (:data:`HELDOUT_WAVE`), the second held-out set.
+waves 9 and 10 of the stories (:data:`HELDOUT_WAVE`, :data:`UNSEEN_WAVE`), stories by writers
+the corpus had not seen.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from stance.corpus import load_annotations
 from stance.recipe import realdev_records, train
-from training.settings import HELDOUT_WAVE, ROOT, realdev_path
+from training.settings import HELDOUT_WAVE, ROOT, UNSEEN_WAVE, realdev_path
 
 HELDOUT_GROUPS = [  # whole conflicts never seen in training: sentence waves, then stories
     "serbia-kosovo", "israel-hezbollah", "india-pakistan", "drc-rwanda",
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--all-sentences", action="store_true",
                     help="train on the sentences the two annotation passes disagree on too")
     args = ap.parse_args(argv)
-    extra = {"wave9": load_annotations(HELDOUT_WAVE)}  # stories of new writers, never trained on
+    extra = {"wave9": load_annotations(HELDOUT_WAVE),  # stories of new writers, never trained on
+             "wave10": load_annotations(UNSEEN_WAVE)}
     if not args.no_realdev:
         extra["realdev"] = realdev_records(realdev_path())
     data = Path(args.data)
