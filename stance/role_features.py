@@ -99,7 +99,9 @@ class RoleScorer:
     the base features looked up by their value in a table per base template, the bag
     features by their word in a table per bag template (their strings never built), all
     summed in :func:`mention_features`'s order, float addition by float addition: the very
-    numbers of :meth:`stance.roles.RoleModel.scores`.
+    numbers of :meth:`stance.roles.RoleModel.scores`. Each weight pair is held as one complex
+    number (source + target·j), so that ``sum`` adds both scores in C: a complex addition adds
+    the real parts and the imaginary parts, each the same float addition.
 
     Parameters
     ----------
@@ -113,8 +115,10 @@ class RoleScorer:
         one = Sentence(("x",), ("x",), [(0, 1, Mention("X", 0, 1, None))])
         base, bags = templates(one, 0)
         self.tables_ = [_ByValue(name, weights) for name in base]  # in the templates' order
-        self.bags_ = {name: {f[len(name) + 1:]: w for f, w in weights.items()
+        self.bags_ = {name: {f[len(name) + 1:]: complex(*w) for f, w in weights.items()
                              if f.startswith(f"{name}:")} for name in bags}
+        self.labelled_ = {f: complex(*w) for f, w in weights.items() if "|" in f}
+        self.start_ = complex(*bias)
 
     def scores(self, keys: Sequence[str], raws: Sequence[str], spans: Spans,
                label: str | None = None) -> list[tuple[float, float]]:
@@ -127,8 +131,8 @@ class RoleScorer:
         """:meth:`scores` of a :class:`Sentence` already read: the weights of each mention's
         features gathered in C (a base feature without weights adds -0.0 to each score, which
         leaves any float as it is; ``filter`` drops the bag words without), then added in
-        their order."""
-        get, tables, bag_tables = self.weights_.get, self.tables_, self.bags_
+        their order by ``sum`` over their complex pairs."""
+        get, tables, bag_tables = self.labelled_.get, self.tables_, self.bags_
         out = []
         for k in range(c.n):
             values, bags = templates(c, k)
@@ -138,11 +142,8 @@ class RoleScorer:
             if label is not None:
                 found += filter(None, map(get, [f"{label}|{name}={v}"
                                                 for name, v in values.items()]))
-            s, t = self.bias_
-            for ws, wt in found:
-                s += ws
-                t += wt
-            out.append((sigmoid(s), sigmoid(t)))
+            z = sum(found, self.start_)
+            out.append((sigmoid(z.real), sigmoid(z.imag)))
         return out
 
 
@@ -154,8 +155,8 @@ class _ByValue(dict):
         super().__init__()
         self.name, self.weights = name, weights
 
-    def __missing__(self, value: object) -> tuple[float, float]:
-        w = self.weights.get(f"{self.name}={value}", _NONE)
+    def __missing__(self, value: object) -> complex:
+        w = complex(*self.weights.get(f"{self.name}={value}", _NONE))
         if len(self) < _MAX_VALUES:
             self[value] = w
         return w
