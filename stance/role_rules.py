@@ -112,7 +112,20 @@ def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
     code = None if source is None else mentions[source].code
     rest = [k for k in range(len(spans)) if k != source and
             (code is None or mentions[k].code != code)]
+    places = [k for k in rest if _place(keys, spans[k])]
+    if places and len(places) < len(rest):  # a place is the addressee only when alone
+        rest = [k for k in rest if k not in places]
     return probs, source, max(rest, key=[p[1] for p in probs].__getitem__, default=None)
+
+
+_PLACE_PREP = fold_words("in near")  # English only: "en"/"dans" cost French addressees
+
+
+def _place(keys: Sequence[str], span: tuple[int, int, Mention]) -> bool:
+    """Whether a mention names where something happens rather than an actor: a state, a
+    capital or a name after "in"/"near" ("the talks in Oman", "told the board in Vienna")."""
+    lo, _, m = span
+    return lo > 0 and keys[lo - 1] in _PLACE_PREP and m.kind in ("capital", "state", "name")
 
 
 _THIRD_PERSON = fold_words("il elle ils elles he she they it")

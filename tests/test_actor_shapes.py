@@ -218,3 +218,19 @@ def test_the_subject_of_a_reporting_verb_performs_for_the_pronoun_after_it(text,
 def test_a_capital_opening_a_sentence_is_no_name_without_a_reporting_verb():
     assert [m.text for m in find_mentions("Hier soir, Bamako a fermé sa frontière.")] == ["Bamako"]
     assert [m.text for m in find_mentions("Yesterday the talks resumed.")] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Kiev must stop shelling the plant, Russia's envoy told the agency's board in Vienna.",
+    "The rebels will pay for every attack, the president warned at the summit in Nairobi.",
+    "Ethiopia accused Eritrea of arming militias during the talks in Nairobi.",
+])
+def test_a_place_after_in_is_not_the_addressee_when_an_actor_is_named(text):
+    a = stance.actors(text)
+    assert a.target is None or a.target.code not in ("AUT", "KEN")
+
+
+def test_a_place_after_in_stays_the_candidate_when_it_is_the_only_one():
+    from stance.roles import role_model, scored
+    _, spans, _, source, target, _ = scored("The minister warned reporters in Vienna.", role_model())
+    assert spans[source][2].text == "minister" and spans[target][2].code == "AUT"
