@@ -141,6 +141,7 @@ _SPEAKERS = fold_words("""
     secretary secretaries secrétaire secrétaires kingdom royaume commissioner commissaire
     haut-commissaire pope pape king roi emir émir monarch monarque chancellor chancelier
     chancelière presidents présidents spokesmen mediator mediators médiateur médiateurs
+    groups judges historians lawyers side organizations letter
 """)
 _DETERMINERS = fold_words("""
     le la les l' the its their his her son sa ses leur leurs ce cette ces this these au aux

@@ -80,6 +80,8 @@ def test_a_known_speaker_noun_still_joins_the_actor_it_qualifies(text, code):
     ("President Ana Lima never threatened the court, her press secretary said.", "secretary"),
     ("Le haut-commissaire pour la paix a rejeté l'offre des dissidents.", "commissaire"),
     ("Le royaume a averti qu'il ne resterait pas inactif.", "royaume"),
+    ("Two press groups accused the administration of punishing reporters.", "groups"),
+    ("The judges told both governments to refrain from any action.", "judges"),
 ])
 def test_a_speaker_is_found_behind_the_words_of_its_office(text, head):
     assert [m for m in find_mentions(text) if m.kind == "speaker" and m.text.endswith(head)]
