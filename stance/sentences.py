@@ -4,11 +4,11 @@ A rule-based splitter written for news: it does not split after titles ("M. Lavr
 "gén.", "Dr.", "Lt. Gen."), initials ("George W. Bush", "J.-Y. Le Drian"), numbers ("13.000",
 "art. 5", "7 déc.") or inside URLs, and it splits after a closing « » or quote when a new
 sentence follows, unless what follows names the quotation's speaker ("…?" Alvarez said.).
-Abbreviations come from the rules table of the text's language
-(:mod:`stance.abbreviations`), so that "He told me. The minister then left." splits where the
-French title "Me" would not. Ambiguous endings ("U.S.", "then-U.S.", "etc.", "Inc.") split only before a word
-that typically starts a sentence. A line break ends a sentence unless the next line continues in
-lower case; a blank line always does. Every sentence is a slice ``text[start:end]``.
+Abbreviations come from the rules table of the text's language (:mod:`stance.abbreviations`),
+so that "He told me. The minister then left." splits where the French title "Me" would not.
+Ambiguous endings ("U.S.", "then-U.S.", "etc.", "Inc.") split only before a word that typically
+starts a sentence. A line break ends a sentence unless the next line continues in lower case;
+a blank line always does. Every sentence is a slice ``text[start:end]``.
 """
 from __future__ import annotations
 

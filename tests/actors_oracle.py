@@ -10,8 +10,8 @@ import re
 import unicodedata
 from itertools import accumulate, repeat
 
-from stance.gazetteer import (_APPOSED, _CONNECTORS, _DETERMINERS, _MODIFIERS, _NOT_NAMES, _OF,
-                              _PRONOUNS, _ROLE_WORDS, _SPEAKERS, _TITLES, Mention, _speaks,
+from stance.gazetteer import (_APPOSED, _CONNECTORS, _DETERMINERS, _NOT_NAMES, _OF, _PRONOUNS,
+                              _ROLE_WORDS, _SPEAKERS, _TITLES, Mention, _determined, _speaks,
                               apposed, gazetteer)
 from stance.tokens import _TABLE, Token, _fold
 from stance.lazy import once
@@ -119,7 +119,7 @@ def mention_spans(text: str, toks: list[Token]) -> list[tuple[int, int, Mention]
         elif toks[i].key in _PRONOUNS:
             spans.append((i, i + 1, None, "pronoun"))
             i += 1
-        elif toks[i].key in _SPEAKERS and _after_determiner(toks, i):
+        elif toks[i].key in _SPEAKERS and _determined(tuple(t.key for t in toks), i):
             j = i + 1
             while j < len(toks) and toks[j].key in _SPEAKERS:
                 j += 1
@@ -171,12 +171,3 @@ def actors(text: str, roles=None, label: str | None = None) -> Actors:
     feats = mention_features(toks, spans, label if roles.use_label_ else None)
     return decide(tuple(t.key for t in toks), [t.raw for t in toks], spans,
                   [roles.scores(f) for f in feats], roles, label)
-
-
-def _after_determiner(toks, i):
-    """A speaker noun opens the sentence or follows a determiner, over at most two words of
-    its office in between ("the press secretary")."""
-    j = i
-    while j > 0 and i - j < 2 and toks[j - 1].key in _MODIFIERS:
-        j -= 1
-    return j == 0 or toks[j - 1].key in _DETERMINERS

@@ -89,8 +89,8 @@ def test_agree_reads_a_folder_of_annotation_files(tmp_path, capsys):
 
 def test_second_pass_covers_every_story_sentence_once():
     """training/second_pass: the context-free annotation has one label per story sentence (the
-    held-out waves 9 and 10 included), and the adjudications are exactly the sentences the two passes
-    disagree on."""
+    held-out waves 9 and 10 included), and the adjudications are exactly the sentences the two
+    passes disagree on."""
     from pathlib import Path
 
     from stance.corpus import load_annotations

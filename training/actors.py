@@ -31,8 +31,8 @@ from pathlib import Path
 
 from stance.roles import (Actors, RoleModel, assign, mention_features, scored, spans_of,
                          target_evidence)
-from training.settings import HELDOUT_WAVE, ROOT, UNSEEN_WAVE  # wave 9: held out by the
-# classifier, not here; wave 10: held out by both, scored here
+# wave 9: held out by the classifier, learned from here; wave 10: held out by both, scored here
+from training.settings import HELDOUT_WAVE, ROOT, UNSEEN_WAVE
 
 SENTENCES = ROOT / "seeds" / "sentences"
 OUT = ROOT / "stance" / "data" / "actor_roles.json"
