@@ -23,29 +23,37 @@ _QUOTES = QUOTE_MARKS
 Spans = Sequence[tuple[int, int, Mention]]
 
 
-def templates(c: Sentence, k: int) -> tuple[dict[str, object], dict[str, Sequence[str]]]:
-    """The features of mention ``k`` of sentence ``c``: the base templates, a value each (the
-    feature ``name=value``), and the bag templates, one feature ``name:word`` per word. Add a
-    template as a line here (every mention gets a value, of one type per template), then
-    refit the role model (``python -m training.actors``)."""
+BASE = ("k", "last", "n", "kind", "coded", "p1", "n1", "p2", "n2", "q", "start", "rel", "dup")
+"""The base templates, by name, in the order :func:`templates` gives their values."""
+BAGS = ("l", "r")
+"""The bag templates: the words on the left of a mention, and on its right."""
+
+
+def templates(c: Sentence, k: int) -> tuple[tuple, Sequence[str], Sequence[str]]:
+    """The features of mention ``k`` of sentence ``c``: the values of the base templates, one
+    each in :data:`BASE`'s order (the feature ``name=value``), then the words of the bag
+    templates (:data:`BAGS`, one feature ``name:word`` per word). A tuple, not a dict: the
+    role scores read it for every mention. Add a template as a name in ``BASE`` and a line
+    here (every mention gets a value, of one type per template), then refit the role model
+    (``python -m training.actors``)."""
     lo, hi, m = c.spans[k]
-    left, right = c.keys[max(0, lo - WINDOW):lo], c.keys[hi:hi + WINDOW]
-    base = {
-        "k": min(k, 3),  # the mention's place, and how many the sentence names
-        "last": k == c.n - 1,
-        "n": min(c.n, 4),
-        "kind": m.kind,
-        "coded": m.code is not None,
-        "p1": left[-1] if left else "<s>",  # the words just before and just after it
-        "n1": right[0] if right else "</s>",
-        "p2": " ".join(left[-2:]),
-        "n2": " ".join(right[:2]),
-        "q": c.quoted[lo],  # inside a quotation
-        "start": lo == 0,
-        "rel": min(4, 5 * lo // c.width),  # where in the sentence, in fifths
-        "dup": m.code is not None and c.first[m.code] < k,  # its code named before it
-    }
-    return base, {"l": left, "r": right}
+    keys, code = c.keys, m.code
+    left, right = keys[max(0, lo - WINDOW):lo], keys[hi:hi + WINDOW]
+    return (
+        min(k, 3),  # k: the mention's place
+        k == c.n - 1,  # last: whether it is the last one
+        min(c.n, 4),  # n: how many the sentence names
+        m.kind,  # kind
+        code is not None,  # coded
+        left[-1] if left else "<s>",  # p1, n1: the words just before and just after it
+        right[0] if right else "</s>",  # n1
+        " ".join(left[-2:]),  # p2
+        " ".join(right[:2]),  # n2
+        c.quoted[lo],  # q: inside a quotation
+        lo == 0,  # start
+        min(4, 5 * lo // c.width),  # rel: where in the sentence, in fifths
+        code is not None and c.first[code] < k,  # dup: its code named before it
+    ), left, right
 
 
 class Sentence:
@@ -85,9 +93,9 @@ def mention_features(keys: Sequence[str], raws: Sequence[str], spans: Spans,
     c = Sentence(keys, raws, spans)
     feats = []
     for k in range(c.n):
-        values, bags = templates(c, k)
-        base = [f"{name}={v}" for name, v in values.items()]
-        f = base + [f"{name}:{w}" for name, words in bags.items() for w in words]
+        values, *bags = templates(c, k)
+        base = [f"{name}={v}" for name, v in zip(BASE, values)]
+        f = base + [f"{name}:{w}" for name, words in zip(BAGS, bags) for w in words]
         if label is not None:
             f += [f"{label}|{x}" for x in base]
         feats.append(f)
@@ -112,11 +120,9 @@ class RoleScorer:
     def __init__(self, weights: Mapping[str, tuple[float, float]], bias: tuple[float, float]):
         self.weights_ = weights
         self.bias_ = bias
-        one = Sentence(("x",), ("x",), [(0, 1, Mention("X", 0, 1, None))])
-        base, bags = templates(one, 0)
-        self.tables_ = [_ByValue(name, weights) for name in base]  # in the templates' order
-        self.bags_ = {name: {f[len(name) + 1:]: complex(*w) for f, w in weights.items()
-                             if f.startswith(f"{name}:")} for name in bags}
+        self.tables_ = [_ByValue(name, weights) for name in BASE]
+        self.left_, self.right_ = ({f[len(name) + 1:]: complex(*w) for f, w in weights.items()
+                                    if f.startswith(f"{name}:")} for name in BAGS)
         self.labelled_ = {f: complex(*w) for f, w in weights.items() if "|" in f}
         self.start_ = complex(*bias)
 
@@ -132,17 +138,16 @@ class RoleScorer:
         features gathered in C (a base feature without weights adds -0.0 to each score, which
         leaves any float as it is; ``filter`` drops the bag words without), then added in
         their order by ``sum`` over their complex pairs."""
-        get, tables, bag_tables = self.labelled_.get, self.tables_, self.bags_
+        get, tables, start = self.labelled_.get, self.tables_, self.start_
+        lget, rget = self.left_.get, self.right_.get
         out = []
         for k in range(c.n):
-            values, bags = templates(c, k)
-            found = list(map(getitem, tables, values.values()))
-            for name, words in bags.items():
-                found += filter(None, map(bag_tables[name].get, words))
+            values, left, right = templates(c, k)
+            z = sum(filter(None, map(rget, right)),
+                    sum(filter(None, map(lget, left)), sum(map(getitem, tables, values), start)))
             if label is not None:
-                found += filter(None, map(get, [f"{label}|{name}={v}"
-                                                for name, v in values.items()]))
-            z = sum(found, self.start_)
+                z = sum(filter(None, map(get, [f"{label}|{name}={v}"
+                                               for name, v in zip(BASE, values)])), z)
             out.append((sigmoid(z.real), sigmoid(z.imag)))
         return out
 
