@@ -153,15 +153,22 @@ class RoleScorer:
 
 
 class _ByValue(dict):
-    """The weights of one base template's features by the template's value, each read from
-    the feature's string ``name=value`` when the value is first met (up to a bound)."""
+    """The weights of one base template's features by the template's value: a word's (or two
+    words') read at once from the features' strings ``name=value``, so that a word first met
+    needs no string built to find it has none; a number's or a truth's read from its string
+    when first met (numbers and truths are few)."""
 
     def __init__(self, name: str, weights: Mapping[str, tuple[float, float]]):
-        super().__init__()
+        at = len(name) + 1
+        super().__init__((f[at:], complex(*w)) for f, w in weights.items()
+                         if f.startswith(name) and f[at - 1:at] == "=")
         self.name, self.weights = name, weights
 
     def __missing__(self, value: object) -> complex:
-        w = complex(*self.weights.get(f"{self.name}={value}", _NONE))
+        if type(value) is str:
+            w = _UNKNOWN  # all the words the model knows are in already
+        else:
+            w = complex(*self.weights.get(f"{self.name}={value}", _NONE))
         if len(self) < _MAX_VALUES:
             self[value] = w
         return w
@@ -170,6 +177,7 @@ class _ByValue(dict):
 _NONE = (-0.0, -0.0)
 """The weights of a feature the model does not know: -0.0 is the one float whose addition
 changes no float (0.0 would turn -0.0 into 0.0)."""
+_UNKNOWN = complex(*_NONE)
 _MAX_VALUES = 50_000  # per template: words and pairs of words are many
 
 
