@@ -120,7 +120,12 @@ class RoleScorer:
     def __init__(self, weights: Mapping[str, tuple[float, float]], bias: tuple[float, float]):
         self.weights_ = weights
         self.bias_ = bias
-        self.tables_ = [_ByValue(name, weights) for name in BASE]
+        known: dict[str, dict[str, complex]] = {name: {} for name in BASE}
+        for f, w in weights.items():  # "p2=de la": the weights of the value "de la" of p2
+            name, _, value = f.partition("=")
+            if name in known:
+                known[name][value] = complex(*w)
+        self.tables_ = [_ByValue(name, weights, known[name]) for name in BASE]
         self.left_, self.right_ = ({f[len(name) + 1:]: complex(*w) for f, w in weights.items()
                                     if f.startswith(f"{name}:")} for name in BAGS)
         self.labelled_ = {f: complex(*w) for f, w in weights.items() if "|" in f}
@@ -153,15 +158,14 @@ class RoleScorer:
 
 
 class _ByValue(dict):
-    """The weights of one base template's features by the template's value: a word's (or two
-    words') read at once from the features' strings ``name=value``, so that a word first met
-    needs no string built to find it has none; a number's or a truth's read from its string
-    when first met (numbers and truths are few)."""
+    """The weights of one base template's features by the template's value: the words (or
+    pairs of words) it is given ``known`` (the values of its features ``name=value``), so that
+    a word first met needs no string built to find it has none; a number's or a truth's read
+    from its feature's string when first met (numbers and truths are few)."""
 
-    def __init__(self, name: str, weights: Mapping[str, tuple[float, float]]):
-        at = len(name) + 1
-        super().__init__((f[at:], complex(*w)) for f, w in weights.items()
-                         if f.startswith(name) and f[at - 1:at] == "=")
+    def __init__(self, name: str, weights: Mapping[str, tuple[float, float]],
+                 known: dict[str, complex]):
+        super().__init__(known)
         self.name, self.weights = name, weights
 
     def __missing__(self, value: object) -> complex:
