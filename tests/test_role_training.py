@@ -73,3 +73,15 @@ def test_wave_10_is_scored_but_never_trained_on(examples):
     assert {e["lang"] for e in held} == {"fr", "en"}
     assert texts.isdisjoint(e["text"] for e in examples)
     assert texts.isdisjoint(r.text for r in load_annotations(ROOT / "seeds" / "sentences"))
+
+
+def test_wave_10_second_actor_marks_are_wave_10_sentences_and_agree_as_documented():
+    from training.settings import ROOT
+
+    path = ROOT / "training" / "second_pass" / "wave10_actors.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert all(r["actors"].get(role) is None or r["actors"][role] in r["text"]
+               for r in records for role in ("source", "target"))
+    a = agreement(path)  # every sentence found among wave 10's (SystemExit otherwise)
+    assert a["n"] == len(records) >= 400
+    assert round(a["source"], 3) == 0.952 and round(a["target"], 3) == 0.936

@@ -7,6 +7,7 @@ no model learns from, and on realdev).
                                          # on the sentence waves and wave 10
     python -m training.actors --agree training/second_pass/wave_actors.jsonl
                                          # a second annotator's actors against the corpus's
+                                         # (wave10_actors.jsonl: against wave 10's)
 
 Each mention the gazetteer finds in an annotated sentence is a source when it overlaps the
 annotated performer (or, when the annotator gave codes but no span, carries one of its codes),
