@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple, Sequence
 from .addressee import gate_features
 from .gazetteer import AUX, SPEECH, Mention
 from .role_features import quoted_tokens
-from .shapes import quotes, unvoiced_source
+from .shapes import quotes, unvoiced_source, voiced_tokens
 from .tokens import fold_words
 
 if TYPE_CHECKING:
@@ -177,6 +177,7 @@ _TOGETHER = fold_words("""mutuellement réciproquement each another autre convie
     agreed agree signed signé signent conclu concluded accord accusent accuse rencontrés met
     discuss discuté négocient negotiate""")
 _JOINING = _AND | _DETERMINERS
+_CLOSING = frozenset({"»", '"', "”"})
 
 
 def _news_shapes(keys: Sequence[str], raws: Sequence[str], spans: Spans, probs: Probs) -> Probs:
@@ -203,6 +204,11 @@ def _news_shapes(keys: Sequence[str], raws: Sequence[str], spans: Spans, probs: 
                     probs[j] = (probs[j][0] * 0.1, 0.99)
         elif _m.kind != "pronoun" and _after_quote(keys, raws, lo):
             probs[k] = (max(probs[k][0], 0.95), probs[k][1] * 0.5)  # "…," warned the minister
+        elif _m.kind == "pronoun" and (mark := _inverted_tag(keys, raws, spans, k)):
+            probs[k] = (max(probs[k][0], 0.99), probs[k][1] * 0.1)  # « … », a-t-il ajouté
+            for j in range(k):  # what the voice says names whom it speaks of, not itself
+                if spans[j][1] <= mark:
+                    probs[j] = (probs[j][0] * 0.5, probs[j][1])
         elif _addressed(before):
             probs[k] = (probs[k][0] * 0.5, max(probs[k][1], 0.9))  # "a mis en garde la Russie"
         elif _speaker_last(keys, raws, lo, hi):
@@ -212,7 +218,7 @@ def _news_shapes(keys: Sequence[str], raws: Sequence[str], spans: Spans, probs: 
     return probs
 
 
-_SHAPE_WORDS = _CLAIMS | _BY | _SAID | _ACT_VERBS  # each shape reads one of them at least
+_SHAPE_WORDS = _CLAIMS | _BY | _SAID | _ACT_VERBS | _CLOSING  # each shape reads one at least
 
 
 def _coordinated(keys: Sequence[str], spans: Spans, chosen: list[int], exclude: int | None
@@ -246,8 +252,6 @@ def _addressed(before: Sequence[str]) -> bool:
     return last in _ACT_VERBS
 
 
-_CLOSING = frozenset({"»", '"', "”"})
-
 
 def _after_quote(keys: Sequence[str], raws: Sequence[str], lo: int) -> bool:
     """Whether the mention starting at token ``lo`` (its determiner included) is the speaker
@@ -258,6 +262,28 @@ def _after_quote(keys: Sequence[str], raws: Sequence[str], lo: int) -> bool:
         return False
     p = v - 1 if keys[v - 1] in AUX else v
     return raws[p - 1] in _CLOSING or (raws[p - 1] == "," and p > 1 and raws[p - 2] in _CLOSING)
+
+
+_EUPHONIC = fold_words("t")
+_INVERTED = fold_words("il elle ils elles on")  # English puts the speaker before the verb
+_NOT_VERBS = _THAT | fold_words("et mais si s' car ou quand lorsque lorsqu' puis donc or ni comme dont où")
+
+
+def _inverted_tag(keys: Sequence[str], raws: Sequence[str], spans: Spans, k: int) -> int:
+    """The closing mark before mention ``k`` when it is the pronoun of an inverted reporting
+    clause right after a quotation ("« … », a-t-il ajouté", "…», poursuit-elle") and every
+    mention before the mark stands inside the quotation (the voice names no one but whom it
+    speaks of), else 0."""
+    lo = spans[k][0]
+    v = lo - 2 if lo > 1 and keys[lo - 1] in _EUPHONIC else lo - 1
+    if v < 3 or keys[lo] not in _INVERTED or keys[v] in _NOT_VERBS or raws[v - 1] != "," \
+            or not raws[v][:1].isalpha():
+        return 0
+    mark = v - 2
+    if raws[mark] not in _CLOSING:
+        return 0
+    voiced = voiced_tokens(raws)
+    return mark if all(voiced[a] for a, b, _ in spans[:k] if b <= mark) else 0
 
 
 def _speaker_last(keys: Sequence[str], raws: Sequence[str], lo: int, hi: int) -> bool:

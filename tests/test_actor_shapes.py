@@ -153,6 +153,29 @@ def test_a_speaker_outside_the_quotation_still_performs():
     assert a.source.text == "minister" and a.target.code == "RUS"
 
 
+@pytest.mark.parametrize("text,source", [
+    # the pronoun of an inverted reporting clause after a quotation is its speaker
+    ("« Les Américains ont eu trois semaines pour répondre », a-t-il déclaré.", "il"),
+    ("Nous avons proposé d'envoyer nos experts à Pékin », a-t-elle expliqué.", "elle"),
+    ("« Le Mali n'a rien à craindre de ses voisins », poursuit-il.", "il"),
+])
+def test_the_pronoun_of_an_inverted_reporting_clause_speaks(text, source):
+    assert stance.actors(text).source.text == source
+
+
+@pytest.mark.parametrize("text,source", [
+    # a pronoun after a quotation that no reporting clause inverts does not speak
+    ("Le président turc a averti qu'Athènes « paierait le prix » si elle armait les îles.",
+     "Le président turc"),
+    # a speaker named outside the quotation keeps the act
+    ("Le ministre ghanéen a promis « une réponse ferme », et il a convoqué l'ambassadeur.",
+     "Le ministre ghanéen"),
+    ('"Athens will pay the price," he said, adding it would answer Turkey.', "he"),
+])
+def test_a_pronoun_after_a_quotation_without_inversion_does_not_speak(text, source):
+    assert stance.actors(text).source.text == source
+
+
 _text = st.text(st.sampled_from(list("abc XYZ«»“”\".,'Éé")), max_size=40)
 
 
