@@ -149,15 +149,17 @@ _DETERMINERS = fold_words("""
 """)
 _PRONOUNS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they", "it", "we", "nous"})
 _CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "al", "el", "bin", "ben", "van", "von", "la"})
-_NOT_NAMES = fold_words("""
+MONTHS = fold_words("""janvier février mars avril mai juin juillet août septembre octobre
+    novembre décembre janv févr avr juil déc january february march april may june july august
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec""")
+"""Months and their abbreviations, as datelines write them ("Nov 21", "14 févr.")."""
+_NOT_NAMES = MONTHS | fold_words("""
     le la les l' un une des du de d' il elle ils elles on nous vous je ce cette ces mais et ou
     en dans sur pour par avec selon après avant lors depuis dès si quand alors ainsi cependant
     pourtant toutefois aussi enfin the a an he she they we you it i this that these those but
     and or in on at for by with according after before since if when while as however also yet
     mr mrs ms m mme mm dr lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday
-    wednesday thursday friday saturday sunday janvier février mars avril mai juin juillet août
-    septembre octobre novembre décembre january february march april may june july august
-    september october november december not no pas ne n' s' qu' c' j' there here his her their
+    wednesday thursday friday saturday sunday not no pas ne n' s' qu' c' j' there here his her their
     its our my your lors cela ceci ça what which who whom whose qui que quoi dont où why how
     nouvel an new year méditerranée mediterranean mer sea océan ocean golfe gulf sud nord est
     ouest south north east west reuters afp ap bloomberg

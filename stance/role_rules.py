@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from .addressee import gate_features
-from .gazetteer import AUX, SPEECH, Mention
+from .gazetteer import AUX, MONTHS, SPEECH, Mention
 from .role_features import quoted_tokens
 from .shapes import quotes, unvoiced_source, voiced_tokens
 from .tokens import fold_words
@@ -82,10 +82,11 @@ def lone(roles: RoleModel, raws: Sequence[str]) -> Decision | None:
     its scores matter: with a source threshold of 0 or less the one mention performs (scores
     are probabilities, never below 0) and no other is left to receive, unless the sentence
     quotes (:func:`stance.shapes.unvoiced_source` may then give the performer to the unnamed
-    voice); so its scores need not be computed (``tests/test_actors_fast.py`` holds this to
+    voice), or opens with a word in capitals (:func:`_dateline`); so its scores need not be
+    computed (``tests/test_actors_fast.py`` holds this to
     :func:`decide`). ``raws``: the raw texts of the sentence's tokens."""
-    if roles.thresholds_["source"] > 0.0 or quotes(raws):
-        return None
+    if roles.thresholds_["source"] > 0.0 or quotes(raws) or raws[0].isupper():
+        return None  # a capital first word may open a dateline, whose place never acts
     return _LONE
 
 
@@ -99,7 +100,14 @@ def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
     probs = _news_shapes(keys, raws, spans, scores)
     mentions = [m for _, _, m in spans]
     performs = [p[0] for p in probs]
-    source = max(range(len(spans)), key=performs.__getitem__)
+    filed = _dateline(raws, spans)
+    acting = [k for k in range(len(spans)) if spans[k][0] >= filed]
+    if len(acting) < len(spans):  # where the copy was filed neither acts nor receives
+        probs = [p if k in acting else (0.0, 0.0) for k, p in enumerate(probs)]
+        performs = [p[0] for p in probs]
+        if not acting:
+            return probs, None, None
+    source = max(acting, key=performs.__getitem__)
     if mentions[source].code is None and mentions[source].kind in STAND_INS:
         named = [k for k in range(len(spans)) if mentions[k].code is not None]
         best = max(named, key=performs.__getitem__, default=None)
@@ -110,12 +118,60 @@ def choose(keys: Sequence[str], raws: Sequence[str], spans: Spans, scores: Probs
         source = None
     source = unvoiced_source(keys, raws, spans, source)  # a quotation alone: its voice performs
     code = None if source is None else mentions[source].code
-    rest = [k for k in range(len(spans)) if k != source and
-            (code is None or mentions[k].code != code)]
+    rest = [k for k in acting if k != source and (code is None or mentions[k].code != code)]
     places = [k for k in rest if _place(keys, spans[k])]
     if places and len(places) < len(rest):  # a place is the addressee only when alone
         rest = [k for k in rest if k not in places]
     return probs, source, max(rest, key=[p[1] for p in probs].__getitem__, default=None)
+
+
+_DASHES = frozenset({"—", "–"})  # a hyphen is no token: "VIENNA - Iran" reads "VIENNA Iran"
+
+
+def _dateline(raws: Sequence[str], spans: Spans) -> int:
+    """The token count of a dateline opening the sentence ("WASHINGTON —", "VIENNA - ",
+    "KINSHASA, 14 février (AFP) -", "ODESA, Ukraine, Aug 14 (Reuters) -"), whose place says
+    where the copy was filed, not who acts; 0 when it opens with none. A dateline is a place
+    in capitals, then a dash, a capitalised word (the hyphen before it is no token), or a
+    comma and a date, an agency in brackets or a dash."""
+    if not raws or len(raws[0]) < 3 or not raws[0].isupper() or \
+            spans and spans[0][0] == 0 and spans[0][2].kind not in _FILED_AT:
+        return 0
+    k = 1
+    while k < len(raws) and raws[k].isupper() and raws[k][:1].isalpha():
+        k += 1  # "ABU DHABI", "PORT-SOUDAN"
+    if k >= len(raws) - 1:
+        return 0
+    if raws[k] in _DASHES or raws[k] == "(":
+        return _agency(raws, k)
+    if raws[k] != ",":  # "VIENNA - Iran…"; not "USA Today"
+        titled = raws[k][:1].isupper() and raws[k][1:2].islower()
+        return k if titled and not (spans and spans[0][2].kind == "state") else 0
+    dated = False
+    for j in range(k + 1, min(k + 13, len(raws))):
+        r = raws[j]
+        if r in _DASHES or r == "(":
+            return _agency(raws, j)
+        dated = dated or r.isdigit()
+        if dated and r[:1].isupper() and r.lower() not in MONTHS:
+            return j  # "KINSHASA, 11 juillet - Le ministre…"
+    return 0
+
+
+def _agency(raws: Sequence[str], k: int) -> int:
+    """The token count of a dateline whose token ``k`` is its dash or opens its agency in
+    brackets ("(AFP) -", "(Reuters) —")."""
+    if raws[k] == "(":
+        k = next((j for j in range(k + 1, min(k + 4, len(raws))) if raws[j] == ")"), -1)
+        if k < 0:
+            return 0
+        if k + 1 < len(raws) and raws[k + 1] in _DASHES:
+            k += 1
+    return k + 1
+
+
+_FILED_AT = frozenset({"capital", "state", "name"})
+"""Kinds of mention a dateline's place can be (a known or unknown city, a country)."""
 
 
 _PLACE_PREP = fold_words("in near")  # English only: "en"/"dans" cost French addressees

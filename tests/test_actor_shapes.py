@@ -259,3 +259,45 @@ def test_a_place_after_in_stays_the_candidate_when_it_is_the_only_one():
     from stance.roles import role_model, scored
     _, spans, _, source, target, _ = scored("The minister warned reporters in Vienna.", role_model())
     assert spans[source][2].text == "minister" and spans[target][2].code == "AUT"
+
+
+@pytest.mark.parametrize("text", [
+    "ABU DHABI, Nov 21 (Reuters) - The two delegations met again on Friday.",
+    "BRUXELLES, 3 déc. (AFP) - Les Vingt-Sept ont reporté leur décision.",
+    "Talks resumed on Sept 4 and again on Oct 12.",
+])
+def test_a_month_is_no_name(text):
+    assert not [m for m in find_mentions(text) if m.code is None and m.kind == "name"]
+
+
+@pytest.mark.parametrize("text,place", [
+    ("VIENNA - Iran warned on Friday that it would halt its cooperation with the agency.",
+     "VIENNA"),
+    ("MOSCOU, 3 mars (AFP) - L'Ukraine a accusé lundi la Pologne de bloquer ses camions.",
+     "MOSCOU"),
+    ("WASHINGTON — Kazakhstan will not join the sanctions, a senior Kazakh diplomat said.",
+     "WASHINGTON"),
+    ("PORT-SOUDAN, 14 juin - Le gouvernement tchadien a rejeté les accusations de Khartoum.",
+     "PORT-SOUDAN"),
+    ("NAIROBI (Reuters) - Kenya urged Somalia to return to the talks.", "NAIROBI"),
+])
+def test_the_place_of_a_dateline_neither_acts_nor_receives(text, place):
+    a = stance.actors(text)
+    assert a.source is not None and a.source.text != place
+    assert place not in [m.text for m in a.sources + a.targets]
+
+
+def test_a_dateline_alone_names_no_actor():
+    a = stance.actors("NAIROBI, May 3 (Reuters) - The talks collapsed on Friday evening.")
+    assert a.source is None and a.target is None
+    assert [m.text for m in a.mentions] == ["NAIROBI"]
+
+
+@pytest.mark.parametrize("text,code", [
+    # capitals opening a sentence are no dateline when they name an organisation, or when no
+    # dash, date or agency follows them
+    ("NATO Secretary General Mark Rutte warned Moscow against any incursion.", "NATO"),
+    ("CEDEAO, UA et ONU ont appelé Niamey au dialogue.", "ECOWAS"),
+])
+def test_capitals_that_open_no_dateline_keep_their_role(text, code):
+    assert stance.actors(text).source.code == code
