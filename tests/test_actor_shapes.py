@@ -51,6 +51,8 @@ def test_common_nouns_carry_no_code_and_never_shadow_a_coded_form():
     ("Les syndicats dénoncent le silence de l'exécutif.", "exécutif"),
     ("Inspectors were denied access to the site, the agency said.", "Inspectors"),
     ("Residents accused the army of shelling the village.", "Residents"),
+    ("Sur ce point, le préfet se veut conciliant.", "préfet"),
+    ("The skipper denied that the trawler had fished inside the zone.", "skipper"),
 ])
 def test_common_nouns_are_mentions_without_code(text, span):
     found = [m for m in find_mentions(text) if m.text == span]
