@@ -35,7 +35,7 @@ from .features import MAX_ORDER
 from .model import Model
 from .nblr import NBLogisticRegression
 from .prediction import best_index, no_evidence_proba, softmax
-from .text import Analyzer, check_texts, tokenize
+from .text import Analyzer, check_texts, tokenize, voice_of
 
 
 def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
@@ -102,16 +102,19 @@ class WordCharVectorizer(TransformerMixin, BaseEstimator):
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 2),
                  char_ngram_range: tuple[int, int] | None = None, min_df: int = 1,
-                 max_df: float = 1.0, sublinear_tf: bool = True, char_min_df: int = 1):
+                 max_df: float = 1.0, sublinear_tf: bool = True, char_min_df: int = 1,
+                 quote_words: bool = False):
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.max_df = max_df
         self.sublinear_tf = sublinear_tf
         self.char_min_df = char_min_df
+        self.quote_words = quote_words
 
     def fit_transform(self, X: Sequence[str], y: Any = None) -> sp.csr_matrix:
-        self.words_ = TfidfVectorizer(analyzer=Analyzer(tuple(self.ngram_range)), min_df=self.min_df,
+        analyzer = Analyzer(tuple(self.ngram_range), quotes=self.quote_words)
+        self.words_ = TfidfVectorizer(analyzer=analyzer, min_df=self.min_df,
                                       max_df=self.max_df, sublinear_tf=self.sublinear_tf,
                                       lowercase=False, dtype=np.float64)
         blocks = [self.words_.fit_transform(X)]
@@ -144,7 +147,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     with this smoothing, one binary model per label, :class:`stance.nblr.NBLogisticRegression`;
     None fits one multinomial logistic regression on the plain features) and ``calibrate`` (fit
     a softmax temperature on out-of-fold scores, grouped when ``fit`` is given ``groups``; the
-    folds run in ``n_jobs`` processes, which changes nothing in the result).
+    folds run in ``n_jobs`` processes, which changes nothing in the result) and ``quote_words``
+    (each word of a sentence that quotes also counted as quoted or framing the quotation,
+    :func:`stance.text.voices`, in the word block).
     """
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 2),
@@ -152,7 +157,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                  max_df: float = 1.0, sublinear_tf: bool = True, C: float = 10.0,
                  char_min_df: int = 1, class_weight: str | None = "balanced",
                  nb_alpha: float | None = 0.5, calibrate: bool = True, cv: int = 5,
-                 max_iter: int = 3000, tol: float = 1e-4, n_jobs: int | None = None):
+                 max_iter: int = 3000, tol: float = 1e-4, n_jobs: int | None = None,
+                 quote_words: bool = True):
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
@@ -167,6 +173,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.n_jobs = n_jobs
+        self.quote_words = quote_words
 
     # ---------------------------------------------------------------- fitting
     def _check_xy(self, X: Any, y: Any) -> tuple[list[str], np.ndarray]:
@@ -190,7 +197,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _pipeline(self) -> tuple[WordCharVectorizer, LogisticRegression | NBLogisticRegression]:
         vec = WordCharVectorizer(tuple(self.ngram_range), None if self.char_ngram_range is None
                                  else tuple(self.char_ngram_range), self.min_df, self.max_df,
-                                 self.sublinear_tf, self.char_min_df)
+                                 self.sublinear_tf, self.char_min_df, self.quote_words)
         if self.nb_alpha is not None:
             return vec, NBLogisticRegression(self.nb_alpha, self.C, self.class_weight,
                                              self.max_iter, self.tol)
@@ -282,8 +289,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """The fitted pipeline as a :class:`stance.model.Model` of plain arrays (no pickle, no
         scikit-learn needed to run it), with ``card`` merged into its model card."""
         check_is_fitted(self, "classifier_")
-        words: dict[str, int] = self.vectorizer_.words_.vocabulary_
-        n_words = len(words)
+        vocabulary: dict[str, int] = self.vectorizer_.words_.vocabulary_
+        n_words = len(vocabulary)
+        voiced: dict[str | None, list[tuple[str, int]]] = {None: [], "quoted": [], "framing": []}
+        for g, f in vocabulary.items():
+            kind, token = voice_of(g)
+            voiced[kind].append((token, f))
+        words = dict(voiced.pop(None))
         chars_vec = self.vectorizer_.chars_
         chars = {} if chars_vec is None else {g: f + n_words for g, f in chars_vec.vocabulary_.items()}
         token_list = sorted({t for g in words for t in g.split(" ")})
@@ -307,6 +319,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         arrays["chars"] = np.array([g for g, _ in char_items], dtype=str)
         arrays["char_feats"] = np.array([f for _, f in char_items], dtype=np.int32)
         arrays["tokens"] = np.array(token_list, dtype=str)
+        if self.quote_words:
+            for kind, items in voiced.items():
+                items.sort()
+                arrays[f"{kind}_tokens"] = np.array([t for t, _ in items], dtype=str)
+                arrays[f"{kind}_feats"] = np.array([f for _, f in items], dtype=np.int32)
         arrays["order"] = np.array(order)
         arrays["char_ngram_range"] = np.array(self.char_ngram_range or (), dtype=np.int64)
         arrays["sublinear_tf"] = np.array(bool(self.sublinear_tf))

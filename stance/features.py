@@ -20,12 +20,13 @@ from typing import Sequence
 
 import numpy as np
 
-from .text import TOKEN_RE, tokenize
+from .text import QUOTE_MARKS, TOKEN_RE, VOICES, framing_word, quoted_word, tokenize, voices
 
 MAX_ORDER = 3
 """Longest word n-gram the integer keys support (token ids are packed base ``len(tokens)``)."""
 
 _TOKEN_OR_NUL = re.compile(TOKEN_RE.pattern + "|\x00")
+_MARKS = frozenset(QUOTE_MARKS)  # a text holding none of them has no voiced word
 
 
 def weighted_coefficients(coef: np.ndarray, idf: np.ndarray) -> np.ndarray:
@@ -133,12 +134,16 @@ class KeyTable:
 class WordBlock:
     """Tf-idf rows of word n-grams (l2-normalised per text) from a fitted model's arrays:
     the ``tokens`` dictionary, the n-gram ``keys`` and their feature columns ``feats`` per
-    order (1, 2, ...), the ``idf`` of every column, whether term counts are sublinear, and
-    the :func:`weighted_coefficients` that one text's scores need."""
+    order (1, 2, ...), the ``idf`` of every column, whether term counts are sublinear, the
+    :func:`weighted_coefficients` that one text's scores need, and the feature column of each
+    quoted and framing word (``voiced``: kind -> token -> column; see
+    :class:`stance.text.Analyzer`), counted in the same rows."""
 
     def __init__(self, tokens: np.ndarray, keys: list[np.ndarray], feats: list[np.ndarray],
-                 idf: np.ndarray, sublinear_tf: bool, weighted: np.ndarray):
+                 idf: np.ndarray, sublinear_tf: bool, weighted: np.ndarray,
+                 voiced: dict[str, dict[str, int]] | None = None):
         self.tokens = tokens
+        self.voiced = {kind: table for kind, table in (voiced or {}).items() if table}
         self.keys = keys
         self.feats = feats
         self.order = len(keys)
@@ -221,7 +226,22 @@ class WordBlock:
             hit = f >= 0
             docs.append(doc[where[hit]])
             feats.append(f[hit])
+        if self.voiced:
+            quoting = [i for i, t in enumerate(texts) if not _MARKS.isdisjoint(t)]
+            found = [(i, f) for i in quoting for f in self._voiced_features(texts[i])]
+            docs.append(np.array([i for i, _ in found], dtype=np.int64))
+            feats.append(np.array([f for _, f in found], dtype=np.int64))
         return np.concatenate(docs), np.concatenate(feats), has_tokens
+
+    def _voiced_features(self, text: str) -> list[int]:
+        """The feature columns of the quoted and framing words of ``text`` that the model
+        knows (:func:`stance.text.voices`)."""
+        out = []
+        for kind, words in zip(VOICES, voices(text)):
+            table = self.voiced.get(kind)
+            if table:
+                out.extend(f for f in map(table.get, words) if f is not None)
+        return out
 
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Sparse tf-idf rows as (document, feature, value) triples sorted by document,
@@ -259,6 +279,8 @@ class WordBlock:
         for n in range(2, self.order + 1):  # keys of the n-grams from those of the (n-1)-grams
             keys = [k * self._base + i if k >= 0 <= i else -1 for k, i in zip(keys, ids[n - 1:])]
             grams.extend(self._lookups[n - 2](keys))
+        if self.voiced and not _MARKS.isdisjoint(text):
+            grams.extend(self._voiced_features(text))
         counts = Counter(grams)
         counts.pop(-1, None)
         return True, counts
@@ -285,7 +307,8 @@ class WordBlock:
 
     # ------------------------------------------------------------------ names
     def names(self) -> dict[int, str]:
-        """Feature column -> its word n-gram (tokens joined by a space)."""
+        """Feature column -> its word n-gram (tokens joined by a space), or its quoted
+        (``«w»``) or framing (``w «»``) word."""
         toks = [str(t) for t in self.tokens]
         out: dict[int, str] = {}
         for n, (keys, feats) in enumerate(zip(self.keys, self.feats), start=1):
@@ -295,4 +318,7 @@ class WordBlock:
                     key, t = divmod(key, self._base)
                     parts.append(toks[t])
                 out[f] = " ".join(reversed(parts))
+        for kind, table in self.voiced.items():
+            name = quoted_word if kind == "quoted" else framing_word
+            out.update((f, name(t)) for t, f in table.items())
         return out

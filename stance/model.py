@@ -23,7 +23,7 @@ from .features import WordBlock, weighted_coefficients
 from .labels import LABELS
 from .lazy import once
 from .prediction import Prediction, Probabilities, best_index, no_evidence_proba, softmax
-from .text import check_texts
+from .text import VOICES, check_texts
 
 BLOCK = 8192
 """Texts per vectorised pass of :meth:`Model.predict_proba`; larger batches go block by block."""
@@ -53,8 +53,11 @@ class Model:
         if self.idf.shape != (n_features,) or self.intercept.shape != (n_classes,):
             raise ModelError("model arrays have inconsistent shapes (idf, coef, intercept)")
         weighted = weighted_coefficients(self.coef, self.idf)
+        voiced = {kind: dict(zip(arrays[f"{kind}_tokens"].tolist(),
+                                 np.asarray(arrays[f"{kind}_feats"]).tolist()))
+                  for kind in VOICES if f"{kind}_tokens" in arrays}
         self.words = WordBlock(self.tokens, self.keys, self.feats, self.idf, self.sublinear_tf,
-                               weighted)
+                               weighted, voiced)
         self.chars = None if self.char_ngram_range is None else CharBlock(
             arrays["chars"], arrays["char_feats"], self.idf, weighted, self.char_ngram_range)
         self._arrays = {k: np.asarray(v) for k, v in arrays.items()}

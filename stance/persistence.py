@@ -35,9 +35,10 @@ if TYPE_CHECKING:  # pragma: no cover
 STORE_ABOVE = 0.75
 """An array whose deflated size would exceed this share of its size is stored uncompressed:
 the coefficients barely deflate (to 83 %) and inflating them was a sixth of a cold start."""
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Version of the ``.npz`` layout; a file of another version is refused with the reason.
-Version 1 files without character n-grams read as version 2 (their layout is the same)."""
+Version 3 adds the optional quoted and framing words; version 2 files read as version 3
+without them, and version 1 files without character n-grams as well."""
 
 
 def card_path(path: str | os.PathLike) -> Path:
@@ -172,6 +173,9 @@ def load_model(path: str | os.PathLike) -> "Model":
             raise ModelError(f"{path}: {exc}") from None
         arrays = archive.read_all()
     try:
+        if card["format_version"] < 3 and any(name in arrays for name in schema.VOICED_ARRAYS):
+            raise ModelError(f"model format version {card['format_version']} holding quoted "
+                             f"words, which only version 3 has")
         if card["format_version"] == 1 and len(arrays["char_ngram_range"]):
             raise ModelError(f"model format version 1 with character n-grams, this stance reads "
                              f"it only without them (and version {FORMAT_VERSION})")

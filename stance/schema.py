@@ -18,6 +18,7 @@ import numpy as np
 from .errors import ModelError
 from .features import MAX_ORDER
 from .labels import LABELS
+from .text import VOICES
 
 MAX_FEATURES = 1 << 22
 """Most feature columns (and tokens) a model may have: 19 times the shipped model's 219,835.
@@ -28,15 +29,18 @@ MAX_CARD_BYTES = 1 << 22
 """Most bytes of the model card's JSON (the shipped card: 30 kB)."""
 MAX_CHAR_NGRAM = 16
 """Longest character n-gram a model may use."""
-SUPPORTED_FORMATS = (1, 2)
-"""Format versions this stance reads (1 and 2 share the layout below)."""
+SUPPORTED_FORMATS = (1, 2, 3)
+"""Format versions this stance reads (1 and 2 share the layout below; 3 adds the optional
+quoted and framing words)."""
 
 CARD = "card"
 WORD_ARRAYS = tuple(f"{kind}{n}" for n in range(1, MAX_ORDER + 1) for kind in ("keys", "feats"))
 ARRAYS = ("labels", "order", "tokens", "chars", "char_feats", "char_ngram_range", "sublinear_tf",
           "idf", "coef", "intercept", "temperature")
 """The arrays every model holds, beside ``keys<n>``/``feats<n>`` for n = 1 .. order."""
-NAMES = frozenset(ARRAYS + WORD_ARRAYS + (CARD,))
+VOICED_ARRAYS = tuple(f"{kind}_{part}" for kind in VOICES for part in ("tokens", "feats"))
+"""Optional (format 3): the quoted and framing words of the word block and their columns."""
+NAMES = frozenset(ARRAYS + WORD_ARRAYS + VOICED_ARRAYS + (CARD,))
 """Every array name a model file may hold."""
 
 # name -> (dtype kinds allowed, number of dimensions)
@@ -46,6 +50,8 @@ _LAYOUT: dict[str, tuple[str, int]] = {
     "idf": ("f", 1), "coef": ("f", 2), "intercept": ("f", 1), "temperature": ("f", 0),
     CARD: ("u", 1), **{f"keys{n}": ("i", 1) for n in range(1, MAX_ORDER + 1)},
     **{f"feats{n}": ("iu", 1) for n in range(1, MAX_ORDER + 1)},
+    **{f"{kind}_tokens": ("U", 1) for kind in VOICES},
+    **{f"{kind}_feats": ("iu", 1) for kind in VOICES},
 }
 _KIND_NAMES = {"U": "unicode strings", "iu": "integers", "i": "signed integers", "b": "bool",
                "f": "floats", "u": "bytes (uint8)"}
@@ -99,16 +105,18 @@ def check_layout(specs: Mapping[str, tuple[np.dtype, tuple[int, ...]]]) -> None:
     if orders != list(range(1, len(orders) + 1)) or not orders:
         raise ModelError(f"word n-gram arrays for orders {orders}, expected keys1/feats1 up to "
                          f"the model's order (at most {MAX_ORDER})")
-    for n in orders:
-        if f"keys{n}" not in specs or f"feats{n}" not in specs:
-            raise ModelError(f"model has only one of the arrays 'keys{n}' and 'feats{n}'")
-        if size(f"keys{n}") != size(f"feats{n}"):
-            raise ModelError(f"arrays 'keys{n}' and 'feats{n}' differ in length "
-                             f"({size(f'keys{n}')} and {size(f'feats{n}')})")
-    n_grams = size("chars") + sum(size(f"keys{n}") for n in orders)
+    voiced = [kind for kind in VOICES if f"{kind}_tokens" in specs or f"{kind}_feats" in specs]
+    pairs = [(f"keys{n}", f"feats{n}") for n in orders]
+    for a, b in pairs + [(f"{kind}_tokens", f"{kind}_feats") for kind in voiced]:
+        if a not in specs or b not in specs:
+            raise ModelError(f"model has only one of the arrays {a!r} and {b!r}")
+        if size(a) != size(b):
+            raise ModelError(f"arrays {a!r} and {b!r} differ in length ({size(a)} and {size(b)})")
+    n_grams = (size("chars") + sum(size(f"keys{n}") for n in orders)
+               + sum(size(f"{kind}_feats") for kind in voiced))
     if n_grams > n_features:
-        raise ModelError(f"arrays 'keys<n>' and 'chars' hold {n_grams} n-grams for "
-                         f"{n_features} features")
+        raise ModelError(f"arrays 'keys<n>', 'chars' and the voiced words hold {n_grams} "
+                         f"n-grams for {n_features} features")
     if CARD in specs and size(CARD) > MAX_CARD_BYTES:
         raise ModelError(f"model card of {size(CARD)} bytes, more than {MAX_CARD_BYTES}")
     total = sum(math.prod(shape) * dtype.itemsize for dtype, shape in specs.values())
@@ -165,6 +173,10 @@ def check_values(arrays: Mapping[str, np.ndarray]) -> None:
         _increasing(f"keys{n}", arrays[f"keys{n}"])
         _range(f"feats{n}", arrays[f"feats{n}"], 0, n_features)
     _range("char_feats", arrays["char_feats"], 0, n_features)
+    for kind in VOICES:
+        if f"{kind}_tokens" in arrays:
+            _increasing(f"{kind}_tokens", arrays[f"{kind}_tokens"])
+            _range(f"{kind}_feats", arrays[f"{kind}_feats"], 0, n_features)
     cr = arrays["char_ngram_range"]
     if len(cr) and not 1 <= int(cr[0]) <= int(cr[1]) <= MAX_CHAR_NGRAM:
         raise ModelError(f"array 'char_ngram_range' is {cr.tolist()}, expected "

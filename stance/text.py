@@ -35,13 +35,57 @@ def tokenize(text: str) -> list[str]:
     return TOKEN_RE.findall(unicodedata.normalize("NFC", text).lower())
 
 
+QUOTE_MARKS = '«»“”"'
+QUOTE_RE = re.compile(f"[{QUOTE_MARKS}]")
+"""A quotation mark: guillemets, curly or straight double quotes (a single quote is mostly an
+apostrophe)."""
+
+
+def voices(text: str) -> tuple[list[str], list[str]]:
+    """The tokens a sentence quotes and the tokens of the frame around its quotations (who
+    reports them and how: "a dénoncé", "said"); both empty when it quotes nothing. The text
+    is cut at every quotation mark, the pieces alternating from outside."""
+    pieces = QUOTE_RE.split(text)
+    if len(pieces) == 1:
+        return [], []
+    return tokenize(" ".join(pieces[1::2])), tokenize(" ".join(pieces[0::2]))
+
+
+def quoted_word(token: str) -> str:
+    """The feature of a token inside a quotation: ``«token»``."""
+    return f"«{token}»"
+
+
+def framing_word(token: str) -> str:
+    """The feature of a token outside the quotations of a sentence that quotes: ``token «»``."""
+    return f"{token} «»"
+
+
+VOICES = ("quoted", "framing")
+"""The two kinds of word feature :class:`Analyzer` adds with ``quotes``."""
+
+
+def voice_of(gram: str) -> tuple[str | None, str]:
+    """The kind of a word-block feature (``"quoted"``, ``"framing"``, or None for a plain
+    n-gram: its tokens are letters only) and its token (or the n-gram itself)."""
+    if gram.startswith("«") and gram.endswith("»"):
+        return "quoted", gram[1:-1]
+    if gram.endswith(" «»"):
+        return "framing", gram[:-3]
+    return None, gram
+
+
 @dataclass(frozen=True)
 class Analyzer:
     """Callable turning a text into word n-grams (joined by a space), for scikit-learn's
-    ``TfidfVectorizer``. A frozen dataclass, so that it is picklable, comparable and clonable
-    with its estimator. Character n-grams are a block of their own: :mod:`stance.chars`."""
+    ``TfidfVectorizer``; with ``quotes``, also each word of a sentence that quotes marked
+    as quoted or framing (:func:`voices`): what a speaker says and how the copy reports it
+    weigh differently ("« mensonges »" is the speaker's word; "a dénoncé «»" frames it).
+    A frozen dataclass, so that it is picklable, comparable and clonable with its estimator.
+    Character n-grams are a block of their own: :mod:`stance.chars`."""
 
     ngram_range: tuple[int, int] = (1, 2)
+    quotes: bool = False
 
     def __call__(self, text: str) -> list[str]:
         tokens = tokenize(text)
@@ -52,6 +96,10 @@ class Analyzer:
                 grams.extend(tokens)
             else:
                 grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+        if self.quotes:
+            inside, frame = voices(text)
+            grams.extend(map(quoted_word, inside))
+            grams.extend(map(framing_word, frame))
         return grams
 
 

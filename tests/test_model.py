@@ -264,3 +264,50 @@ def test_character_cache_gives_the_same_answer_cold_and_warm(fitted, texts):
     np.testing.assert_allclose(model.predict_proba(sample), first, rtol=0, atol=1e-12)
     singles = np.array([list(model.classify(t).probabilities.values()) for t in sample[:50]])
     np.testing.assert_allclose(singles, first[:50], rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("text,quoted,framing", [
+    ("« Ce sont des mensonges », a déclaré le ministre.", ["ce", "sont", "des", "mensonges"],
+     ["a", "déclaré", "le", "ministre"]),
+    ('Kiev called the claims "pure fiction" on Monday.', ["pure", "fiction"],
+     ["kiev", "called", "the", "claims", "on", "monday"]),
+    ("Moscou dénonce une “provocation”.", ["provocation"], ["moscou", "dénonce", "une"]),
+    ("Moscou dénonce une provocation.", [], []),  # no quotation: no voiced word
+    ("L'armée d'Israël n'a rien dit.", [], []),  # apostrophes are no quotation marks
+])
+def test_voices_split_a_sentence_into_what_it_quotes_and_its_frame(text, quoted, framing):
+    from stance.text import voices
+    assert voices(text) == (quoted, framing)
+
+
+def test_quoted_words_count_only_in_a_model_fitted_with_them(corpus):
+    from stance.estimator import StanceClassifier
+    recs = corpus[::40]
+    quoted = '« Ce sont des mensonges », a déclaré le ministre.'
+    bare = quoted.replace("« ", "").replace(" »", "")
+    for flag in (True, False):
+        est = StanceClassifier(min_df=1, C=3.0, calibrate=False, quote_words=flag)
+        model = est.fit([r.text for r in recs], [r.label for r in recs]).export()
+        assert ("quoted_tokens" in model._arrays) is flag
+        assert any(n.startswith("«") for n in model.feature_names()) is flag
+        moved = not np.allclose(model.predict_proba([quoted]), model.predict_proba([bare]))
+        assert moved is flag
+        np.testing.assert_allclose(model.predict_proba([quoted]), est.predict_proba([quoted]))
+
+
+def test_a_version_2_file_holding_quoted_words_is_refused(saved):
+    _recard(saved, format_version=2)
+    with pytest.raises(ModelError, match="only version 3"):
+        load_model(saved)
+
+
+def test_a_version_2_file_without_quoted_words_still_loads(corpus, tmp_path):
+    from stance.estimator import StanceClassifier
+    recs = corpus[::40]
+    est = StanceClassifier(min_df=1, C=3.0, calibrate=False, quote_words=False)
+    model = est.fit([r.text for r in recs], [r.label for r in recs]).export()
+    path = model.save(tmp_path / "old.npz")
+    _recard(path, format_version=2)
+    again = load_model(path)
+    np.testing.assert_array_equal(again.predict_proba([r.text for r in recs[:50]]),
+                                  model.predict_proba([r.text for r in recs[:50]]))
