@@ -20,13 +20,13 @@ from typing import Sequence
 
 import numpy as np
 
-from .text import QUOTE_MARKS, TOKEN_RE, VOICES, framing_word, quoted_word, tokenize, voices
+from .text import TOKEN_RE, framing_word, quoted_word, tokenize
+from .voiced import VoicedWords, quotes
 
 MAX_ORDER = 3
 """Longest word n-gram the integer keys support (token ids are packed base ``len(tokens)``)."""
 
 _TOKEN_OR_NUL = re.compile(TOKEN_RE.pattern + "|\x00")
-_MARKS = frozenset(QUOTE_MARKS)  # a text holding none of them has no voiced word
 
 
 def weighted_coefficients(coef: np.ndarray, idf: np.ndarray) -> np.ndarray:
@@ -151,6 +151,7 @@ class WordBlock:
         self.sublinear_tf = sublinear_tf
         self.weighted = weighted
         self._token_id: dict[str, int] = dict(zip(tokens.tolist(), range(len(tokens))))
+        self.voiced_words = VoicedWords(self._token_id, self.voiced) if self.voiced else None
         n_tok = len(tokens)
         # unigram feature of each token id, -1 when the token is only part of longer n-grams
         self._unigram = np.full(n_tok + 2, -1, dtype=np.int64)
@@ -202,7 +203,10 @@ class WordBlock:
     def occurrences(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (document, feature) occurrence in ``texts``, and which texts have any token."""
         n_texts = len(texts)
-        ids, doc = self.token_ids(texts)
+        if self.voiced_words is None:
+            (ids, doc), voiced = self.token_ids(texts), []
+        else:  # the same tokens, and which of them a text quotes or frames its quotation with
+            ids, doc, voiced = self.voiced_words.token_ids(texts)
         has_tokens = np.bincount(doc[ids != -2], minlength=n_texts) > 0
         docs, feats = [], []
         f1 = self._unigram[ids]  # -1 and -2 index the two sentinel slots, both -1
@@ -226,22 +230,9 @@ class WordBlock:
             hit = f >= 0
             docs.append(doc[where[hit]])
             feats.append(f[hit])
-        if self.voiced:
-            quoting = [i for i, t in enumerate(texts) if not _MARKS.isdisjoint(t)]
-            found = [(i, f) for i in quoting for f in self._voiced_features(texts[i])]
-            docs.append(np.array([i for i, _ in found], dtype=np.int64))
-            feats.append(np.array([f for _, f in found], dtype=np.int64))
+        docs.extend(d for d, _ in voiced)
+        feats.extend(f for _, f in voiced)
         return np.concatenate(docs), np.concatenate(feats), has_tokens
-
-    def _voiced_features(self, text: str) -> list[int]:
-        """The feature columns of the quoted and framing words of ``text`` that the model
-        knows (:func:`stance.text.voices`)."""
-        out = []
-        for kind, words in zip(VOICES, voices(text)):
-            table = self.voiced.get(kind)
-            if table:
-                out.extend(f for f in map(table.get, words) if f is not None)
-        return out
 
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Sparse tf-idf rows as (document, feature, value) triples sorted by document,
@@ -270,7 +261,10 @@ class WordBlock:
         """Whether ``text`` has any letter token, and its term counts (feature column -> count)
         from list and dict look-ups (see :class:`SortedLookup`): the path of
         :meth:`occurrences` for one text, without the batch's hash tables."""
-        words = tokenize(text)
+        if self.voiced_words is not None and quotes(text):  # one pass gives both
+            words, voiced = self.voiced_words.read_one(text)
+        else:
+            words, voiced = tokenize(text), []
         if not words:
             return False, Counter()
         ids = list(map(self._token_id.get, words, repeat(-1, len(words))))
@@ -279,8 +273,7 @@ class WordBlock:
         for n in range(2, self.order + 1):  # keys of the n-grams from those of the (n-1)-grams
             keys = [k * self._base + i if k >= 0 <= i else -1 for k, i in zip(keys, ids[n - 1:])]
             grams.extend(self._lookups[n - 2](keys))
-        if self.voiced and not _MARKS.isdisjoint(text):
-            grams.extend(self._voiced_features(text))
+        grams.extend(voiced)
         counts = Counter(grams)
         counts.pop(-1, None)
         return True, counts

@@ -48,6 +48,20 @@ def test_fast_path_equals_sklearn_on_cue_word_soup(fitted, words):
     np.testing.assert_allclose(model.predict_proba([text]), est.predict_proba([text]), atol=1e-9)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("Moscou accuse dément menace « » “ ” \" talks warn "
+                                         "mensonges ÉTATS e\u0301 \x00 , .".split(" ")),
+                         max_size=20).map(" ".join), min_size=1, max_size=6))
+def test_quoted_and_framing_words_are_read_alike_in_batch_and_alone(fitted, batch):
+    """Quotation marks open and close anywhere, unbalanced, beside NUL: the batch path, the
+    one-text path and scikit-learn find the same quoted and framing words."""
+    est, model = fitted
+    proba = model.predict_proba(batch)
+    np.testing.assert_allclose(proba, est.predict_proba(batch), rtol=0, atol=1e-9)
+    for text, row in zip(batch, proba):
+        np.testing.assert_allclose(list(model.classify(text).probabilities.values()), row, atol=1e-9)
+
+
 def test_save_load_roundtrip(fitted, tmp_path, texts):
     _, model = fitted
     path = model.save(tmp_path / "m.npz")
