@@ -12,14 +12,16 @@ from __future__ import annotations
 from typing import Sequence
 
 from .gazetteer import Mention
+from .text import QUOTE_MARKS as _QUOTE_CHARS
 from .tokens import fold_words
 
 __all__ = ["QUOTE_MARKS", "quotes", "unvoiced_source", "voiced_tokens"]
 
+QUOTE_MARKS = frozenset(_QUOTE_CHARS)
+"""The marks that open or close a quotation (a straight quote does both), as the classifier
+reads them (:func:`stance.text.voices`)."""
 _OPEN = frozenset({"«", "“"})
 _CLOSE = frozenset({"»", "”"})
-QUOTE_MARKS = _OPEN | _CLOSE | {'"'}
-"""The marks that open or close a quotation (a straight quote does both)."""
 _MARKS = QUOTE_MARKS
 _FIRST_PERSON = fold_words("je j' nous on moi i we us me")
 

@@ -6,7 +6,7 @@ A batch is joined with NUL and tokenised once with the quotation marks kept as t
 :meth:`stance.features.WordBlock.token_ids` does without them: a token lies inside a
 quotation when an odd number of marks precede it in its text (numpy cumulative sums), and the
 marks are then dropped, so that the word n-grams are those of the text without them. One text
-takes the same tokens in a loop.
+is tokenised the same way, then split at its marks.
 """
 from __future__ import annotations
 
