@@ -308,7 +308,6 @@ def _addressed(before: Sequence[str]) -> bool:
     return last in _ACT_VERBS
 
 
-
 def _after_quote(keys: Sequence[str], raws: Sequence[str], lo: int) -> bool:
     """Whether the mention starting at token ``lo`` (its determiner included) is the speaker
     of an inverted reporting clause after a quotation: "« … », a averti le ministre",
@@ -322,7 +321,8 @@ def _after_quote(keys: Sequence[str], raws: Sequence[str], lo: int) -> bool:
 
 _EUPHONIC = fold_words("t")
 _INVERTED = fold_words("il elle ils elles on")  # English puts the speaker before the verb
-_NOT_VERBS = _THAT | fold_words("et mais si s' car ou quand lorsque lorsqu' puis donc or ni comme dont où")
+_NOT_VERBS = _THAT | fold_words("""et mais si s' car ou quand lorsque lorsqu' puis donc or ni comme
+    dont où""")
 
 
 def _inverted_tag(keys: Sequence[str], raws: Sequence[str], spans: Spans, k: int) -> int:
